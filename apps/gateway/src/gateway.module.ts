@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { natsConnectionOptions } from '@livechat/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
+import { HealthController } from './health/health.controller.js';
+import { RoomController } from './livechat/room.controller.js';
+import { VisitorController } from './livechat/visitor.controller.js';
+import { NATS_CLIENT, NatsRpc } from './rpc/nats-rpc.service.js';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ClientsModule.register([
+          { name: NATS_CLIENT, transport: Transport.NATS, options: natsConnectionOptions(config.NATS_URL, 'gateway') },
+        ]),
+      ],
+      controllers: [VisitorController, RoomController, HealthController],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, NatsRpc],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import fastifyCookie from '@fastify/cookie';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LIMITS } from '@livechat/contracts';
+import { exitOnStartupError, loadConfig, logLevels } from '@livechat/common';
+import { GatewayConfig } from './config/gateway.config.js';
+import { GatewayModule } from './gateway.module.js';
+import { ApiEnvelopeFilter } from './http/api-envelope.filter.js';
+
+try {
+  const config = loadConfig(GatewayConfig);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: LIMITS.bodyBytes, maxParamLength: 1_000 }),
+    { logger: logLevels(config.LOG_LEVEL) },
+  );
+  await app.register(fastifyCookie);
+  app.useGlobalFilters(new ApiEnvelopeFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(config.PORT, config.HOST);
+  new Logger('gateway').log(`listening on http://${config.HOST}:${config.PORT}`);
+} catch (err) {
+  exitOnStartupError('gateway', err);
+}

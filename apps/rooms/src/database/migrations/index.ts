@@ -1,0 +1,4 @@
+import { Init1764057600000 } from './1764057600000-init.js';
+
+/** Every migration of the rooms schema, in order. Committed migrations are never rewritten. */
+export const ROOMS_MIGRATIONS = [Init1764057600000];

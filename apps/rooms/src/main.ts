@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { QUEUES } from '@livechat/contracts';
+import { bootstrapMicroservice, exitOnStartupError, loadConfig } from '@livechat/common';
+import { AppModule } from './app.module.js';
+import { RoomsConfig } from './config/rooms.config.js';
+
+try {
+  const config = loadConfig(RoomsConfig);
+  await bootstrapMicroservice({
+    name: 'rooms',
+    module: AppModule.forRoot(config),
+    natsUrl: config.NATS_URL,
+    queue: QUEUES.rooms,
+    logLevel: config.LOG_LEVEL,
+  });
+} catch (err) {
+  exitOnStartupError('rooms', err);
+}

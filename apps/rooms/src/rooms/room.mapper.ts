@@ -1,0 +1,32 @@
+import type { Room } from '@livechat/contracts';
+import type { RoomEntity } from './room.entity.js';
+
+/** The wire room of SPEC §4: absent fields are omitted, never null. */
+export function toRoom(e: RoomEntity): Room {
+  const room: Room = {
+    _id: e.id,
+    fname: e.fname,
+    t: 'l',
+    v: { _id: e.visitorId, username: e.visitorUsername, token: e.visitorToken, status: e.visitorStatus },
+    msgs: e.msgs,
+    usersCount: e.usersCount,
+    cl: false,
+    ts: e.ts.toISOString(),
+    _updatedAt: e.updatedAt.toISOString(),
+    lm: e.lm.toISOString(),
+    waitingResponse: true,
+    source: e.source,
+    queuedAt: e.queuedAt.toISOString(),
+  };
+  if (e.departmentId) room.departmentId = e.departmentId;
+  if (e.open) room.open = true;
+  if (e.servedById && e.servedByUsername && e.servedByTs) {
+    room.servedBy = { _id: e.servedById, username: e.servedByUsername, ts: e.servedByTs.toISOString() };
+  }
+  if (e.closedAt) room.closedAt = e.closedAt.toISOString();
+  if (e.closer) room.closer = e.closer;
+  if (e.closedById && e.closedByUsername) room.closedBy = { _id: e.closedById, username: e.closedByUsername };
+  if (e.metrics) room.metrics = e.metrics;
+  if (e.customFields) room.customFields = e.customFields;
+  return room;
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import {
+  ERRORS,
+  ROOM_EVENTS,
+  type CloseRoomCommand,
+  type CloseRoomReply,
+  type GetOrOpenRoomCommand,
+  type GetOrOpenRoomReply,
+} from '@livechat/contracts';
+import { Outbox, randomId } from '@livechat/common';
+import { DataSource } from 'typeorm';
+import type { VisitorEntity } from '../visitors/visitor.entity.js';
+import { VisitorsRepository } from '../visitors/visitors.repository.js';
+import { roomEvent } from './room-event.js';
+import { RoomEntity } from './room.entity.js';
+import { toRoom } from './room.mapper.js';
+import { RoomsRepository } from './rooms.repository.js';
+
+@Injectable()
+export class RoomsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rooms: RoomsRepository,
+    private readonly visitors: VisitorsRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** SPEC §4: the room named by `rid`, else the visitor's open room, else a new one. */
+  async getOrOpen(cmd: GetOrOpenRoomCommand): Promise<GetOrOpenRoomReply> {
+    if (cmd.rid) return this.getOwnOpenRoom(cmd.token, cmd.rid);
+    const visitor = await this.visitors.findWithOpenRoom(cmd.token);
+    if (!visitor) throw new RpcException(ERRORS.invalidToken);
+    if (visitor.openRoom) return { room: toRoom(visitor.openRoom), newRoom: false };
+    return this.open(visitor, cmd);
+  }
+
+  /** A visitor closes their own open room (SPEC §5). */
+  async close(cmd: CloseRoomCommand): Promise<CloseRoomReply> {
+    const visitor = await this.visitors.findByToken(cmd.token);
+    if (!visitor) throw new RpcException(ERRORS.invalidToken);
+    const now = new Date();
+    await this.dataSource.transaction(async (manager) => {
+      const room = await this.rooms.findForUpdate(manager, cmd.rid);
+      if (!room || room.visitorId !== visitor.id) throw new RpcException(ERRORS.invalidRoom);
+      if (!room.open) throw new RpcException(ERRORS.roomClosed);
+      const changes: Partial<RoomEntity> = {
+        open: false,
+        closedAt: now,
+        closer: 'visitor',
+        closedById: visitor.id,
+        closedByUsername: visitor.username,
+        visitorStatus: 'offline',
+        updatedAt: now,
+        metrics: {
+          ...(room.metrics ?? {}),
+          chatDuration: seconds(room.ts, now),
+          ...(room.servedByTs ? { serviceTimeDuration: seconds(room.servedByTs, now) } : {}),
+        },
+      };
+      await this.rooms.update(manager, room.id, changes);
+      await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.closed, { ...room, ...changes }, now)]);
+    });
+    this.outbox.flush();
+    return { rid: cmd.rid, comment: 'Closed by visitor' };
+  }
+
+  private async getOwnOpenRoom(token: string, rid: string): Promise<GetOrOpenRoomReply> {
+    const [visitor, room] = await Promise.all([this.visitors.findByToken(token), this.rooms.findById(rid)]);
+    if (!visitor) throw new RpcException(ERRORS.invalidToken);
+    // Unknown, closed and other visitors' rooms all look the same: nothing is revealed.
+    if (!room || !room.open || room.visitorId !== visitor.id) throw new RpcException(ERRORS.invalidRoom);
+    return { room: toRoom(room), newRoom: false };
+  }
+
+  private async open(visitor: VisitorEntity, cmd: GetOrOpenRoomCommand): Promise<GetOrOpenRoomReply> {
+    // A racing request may open the room and its visitor close it before we read it back: try again.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const now = new Date();
+      const candidate = Object.assign(new RoomEntity(), {
+        id: randomId(),
+        visitorId: visitor.id,
+        visitorUsername: visitor.username,
+        visitorToken: visitor.token,
+        visitorStatus: visitor.status,
+        fname: visitor.name || visitor.username,
+        departmentId: visitor.departmentId,
+        source: cmd.source,
+        ts: now,
+        customFields: null,
+      });
+      const opened = await this.dataSource.transaction(async (manager) => {
+        const room = await this.rooms.insertIfNoOpenRoom(manager, candidate);
+        if (room) await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.opened, room, now)]);
+        return room;
+      });
+      if (opened) {
+        this.outbox.flush();
+        return { room: toRoom(opened), newRoom: true };
+      }
+      const existing = await this.rooms.findOpenByVisitor(visitor.id);
+      if (existing) return { room: toRoom(existing), newRoom: false };
+    }
+    throw new Error(`could not open a room for visitor ${visitor.id}: it kept being opened and closed concurrently`);
+  }
+}
+
+function seconds(from: Date, to: Date): number {
+  return (to.getTime() - from.getTime()) / 1000;
+}

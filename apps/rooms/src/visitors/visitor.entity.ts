@@ -1,0 +1,45 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RoomEntity } from '../rooms/room.entity.js';
+
+@Entity({ schema: 'rooms', name: 'visitors' })
+export class VisitorEntity {
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column('text')
+  token: string;
+
+  @Column('text')
+  username: string;
+
+  @Column('text', { nullable: true })
+  name: string | null;
+
+  @Column('text', { nullable: true })
+  email: string | null;
+
+  @Column('text', { nullable: true })
+  phone: string | null;
+
+  @Column('text', { name: 'department_id', nullable: true })
+  departmentId: string | null;
+
+  @Column('text')
+  status: string;
+
+  @Column('jsonb', { name: 'livechat_data', nullable: true })
+  livechatData: Record<string, string> | null;
+
+  @Column('timestamptz')
+  ts: Date;
+
+  @Column('timestamptz', { name: 'updated_at' })
+  updatedAt: Date;
+
+  /** The visitor's open room, when a query joins it. Not a column. */
+  openRoom?: RoomEntity | null;
+}
+
+/** Columns aliased to VisitorEntity's properties, for RETURNING clauses of hand-written writes. */
+export const VISITOR_COLUMNS = `id, token, username, name, email, phone, department_id AS "departmentId", status,
+  livechat_data AS "livechatData", ts, updated_at AS "updatedAt"`;

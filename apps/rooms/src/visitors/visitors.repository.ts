@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { CustomFieldInput } from '@livechat/contracts';
+import { randomId } from '@livechat/common';
+import type { EntityManager, Repository } from 'typeorm';
+import { RoomEntity } from '../rooms/room.entity.js';
+import { VISITOR_COLUMNS, VisitorEntity } from './visitor.entity.js';
+
+export interface VisitorChanges {
+  token: string;
+  username?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  departmentId?: string;
+  customFields?: CustomFieldInput[];
+}
+
+@Injectable()
+export class VisitorsRepository {
+  constructor(@InjectRepository(VisitorEntity) private readonly visitors: Repository<VisitorEntity>) {}
+
+  findByToken(token: string): Promise<VisitorEntity | null> {
+    return this.visitors.findOneBy({ token });
+  }
+
+  /** The visitor with this token, and their open room if they have one, in one query. */
+  findWithOpenRoom(token: string): Promise<VisitorEntity | null> {
+    return this.visitors
+      .createQueryBuilder('v')
+      .leftJoinAndMapOne('v.openRoom', RoomEntity, 'r', 'r.visitor_id = v.id AND r.open')
+      .where('v.token = :token', { token })
+      .getOne();
+  }
+
+  async findTokenByPhone(manager: EntityManager, phone: string): Promise<string | null> {
+    const rows: { token: string }[] = await manager.query(
+      `SELECT token FROM rooms.visitors WHERE phone = $1 ORDER BY ts LIMIT 1`,
+      [phone],
+    );
+    return rows[0]?.token ?? null;
+  }
+
+  /**
+   * Creates the visitor for `token` or updates the one that has it, atomically, so parallel
+   * registrations of one token all answer the same visitor. Given fields replace stored ones;
+   * custom fields keep a stored value unless `overwrite` is set.
+   */
+  async upsert(manager: EntityManager, c: VisitorChanges, now: Date): Promise<VisitorEntity> {
+    const keep: Record<string, string> = {};
+    const overwrite: Record<string, string> = {};
+    for (const f of c.customFields ?? []) (f.overwrite ? overwrite : keep)[f.key] = f.value;
+    const rows: VisitorEntity[] = await manager.query(
+      `INSERT INTO rooms.visitors AS v
+         (id, token, username, name, email, phone, department_id, status, livechat_data, ts, updated_at)
+       VALUES ($1, $2, COALESCE($3, 'guest-' || nextval('rooms.guest_seq')), $4, $5, $6, $7, 'online',
+               NULLIF($8::jsonb || $9::jsonb, '{}'::jsonb), $10, $10)
+       ON CONFLICT (token) DO UPDATE SET
+         username      = COALESCE($3, v.username),
+         name          = COALESCE($4, v.name),
+         email         = COALESCE($5, v.email),
+         phone         = COALESCE($6, v.phone),
+         department_id = COALESCE($7, v.department_id),
+         livechat_data = NULLIF($8::jsonb || COALESCE(v.livechat_data, '{}'::jsonb) || $9::jsonb, '{}'::jsonb),
+         updated_at    = $10
+       RETURNING ${VISITOR_COLUMNS}`,
+      [
+        randomId(),
+        c.token,
+        c.username ?? null,
+        c.name ?? null,
+        c.email ?? null,
+        c.phone ?? null,
+        c.departmentId ?? null,
+        JSON.stringify(keep),
+        JSON.stringify(overwrite),
+        now,
+      ],
+    );
+    return rows[0];
+  }
+
+  /** Copies a visitor's new name into the `fname` of their open room (SPEC §3). */
+  async renameOpenRoom(manager: EntityManager, visitorId: string, name: string, now: Date): Promise<void> {
+    await manager.query(
+      `UPDATE rooms.rooms SET fname = $2, updated_at = $3 WHERE visitor_id = $1 AND open AND fname <> $2`,
+      [visitorId, name, now],
+    );
+  }
+}

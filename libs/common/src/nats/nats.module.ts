@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsConnectionOptions } from './nats-options.js';
+
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+
+@Injectable()
+class NatsConnectionCloser implements OnApplicationShutdown {
+  private readonly logger = new Logger('Nats');
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.nc.drain().catch((err: unknown) => this.logger.warn(`drain failed: ${String(err)}`));
+  }
+}
+
+/** The service's own NATS connection (for JetStream), drained on shutdown. */
+@Module({})
+export class NatsModule {
+  static forRoot(options: { url: string; name: string }): DynamicModule {
+    return {
+      module: NatsModule,
+      global: true,
+      providers: [
+        {
+          provide: NATS_CONNECTION,
+          useFactory: async () => {
+            const nc = await connect(natsConnectionOptions(options.url, options.name));
+            void logStatus(nc, new Logger('Nats'));
+            return nc;
+          },
+        },
+        NatsConnectionCloser,
+      ],
+      exports: [NATS_CONNECTION],
+    };
+  }
+}
+
+async function logStatus(nc: NatsConnection, logger: Logger): Promise<void> {
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+      logger.warn(`connection ${status.type}`);
+    }
+  }
+}

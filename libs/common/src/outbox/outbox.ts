@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DataSource, type EntityManager } from 'typeorm';
+import { NATS_CONNECTION } from '../nats/nats.module.js';
+
+export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
+
+export interface OutboxOptions {
+  /** Schema-qualified table: `(id bigserial, event_id text unique, subject text, payload text, created_at)`. */
+  table: string;
+  /** pg advisory lock key that makes one relay pass run at a time across replicas, keeping order. */
+  lockKey: number;
+  /** Safety-net poll for events committed by a replica that died before relaying them. */
+  pollMs: number;
+  batchSize?: number;
+  publishTimeoutMs?: number;
+}
+
+export interface OutboxMessage {
+  eventId: string;
+  subject: string;
+  payload: unknown;
+}
+
+/**
+ * Transactional outbox. `add()` writes the event in the caller's transaction; after the commit the
+ * relay publishes it to JetStream with the event id as message id, then deletes the row. A relay that
+ * dies between publish and delete publishes again and JetStream drops the duplicate by message id
+ * (within the stream's duplicate window); consumers are idempotent for anything older.
+ */
+@Injectable()
+export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Outbox');
+  private readonly js: JetStreamClient;
+  private dirty = false;
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private failures = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
+  ) {
+    this.js = jetstream(nc, { timeout: options.publishTimeoutMs ?? 5_000 });
+  }
+
+  /** Appends events inside the caller's transaction. Call `flush()` after the commit. */
+  async add(manager: EntityManager, messages: OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const params: unknown[] = [];
+    const rows = messages.map((m, i) => {
+      params.push(m.eventId, m.subject, JSON.stringify(m.payload));
+      return `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`;
+    });
+    await manager.query(
+      `INSERT INTO ${this.options.table} (event_id, subject, payload) VALUES ${rows.join(', ')}`,
+      params,
+    );
+  }
+
+  /** Asks the relay to publish what is committed, without waiting for it. */
+  flush(): void {
+    this.dirty = true;
+    if (!this.running && !this.stopped) this.running = this.drain().finally(() => (this.running = null));
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.flush(), this.options.pollMs);
+    this.timer.unref();
+    this.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.dirty && !this.stopped) {
+      this.dirty = false;
+      try {
+        const published = await this.relayBatch();
+        if (published === (this.options.batchSize ?? 500)) this.dirty = true;
+        this.failures = 0;
+      } catch (err) {
+        this.failures += 1;
+        const backoff = Math.min(5_000, 50 * 2 ** Math.min(this.failures, 7));
+        this.logger.warn(`relay failed (attempt ${this.failures}, retry in ${backoff} ms): ${String(err)}`);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        this.dirty = true;
+      }
+    }
+  }
+
+  private relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [this.options.lockKey]);
+      const rows: { id: string; event_id: string; subject: string; payload: string }[] = await manager.query(
+        `SELECT id, event_id, subject, payload FROM ${this.options.table} ORDER BY id LIMIT $1`,
+        [this.options.batchSize ?? 500],
+      );
+      if (rows.length === 0) return 0;
+      faultPoint('outbox:before-publish');
+      // One connection publishes in order, so the stream stores the batch in outbox order.
+      await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id })));
+      faultPoint('outbox:after-publish');
+      await manager.query(`DELETE FROM ${this.options.table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+}
+
+/**
+ * Fault injection for the fault suite: `LIVECHAT_FAULT=<point>` kills the process (as SIGKILL would)
+ * the first time it reaches that point. Unset in production.
+ */
+export function faultPoint(point: string): void {
+  if (process.env.LIVECHAT_FAULT === point) {
+    process.stderr.write(`fault injected at ${point}\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The domain errors a service may answer, as the client sees them. A service throws
+ * `new RpcException(ERRORS.invalidRoom)`; the gateway turns `code` into an HTTP status in one table
+ * and sends `error` (and `errorType`, where the reference sends one) in the SPEC envelope.
+ *
+ * The strings are Rocket.Chat's: a plain `Error('x')` there answers `"x"`, a `Meteor.Error('x', 'msg')`
+ * answers `"msg [x]"` with `errorType: "x"`.
+ */
+export interface DomainError {
+  code: string;
+  error: string;
+  errorType?: string;
+}
+
+export const ERRORS = {
+  invalidToken: { code: 'invalid-token', error: 'invalid-token' },
+  unknownVisitorToken: { code: 'invalid-token', error: '[invalid-token]', errorType: 'invalid-token' },
+  emptyToken: {
+    code: 'error-invalid-token',
+    error: 'Token cannot be empty [error-invalid-token]',
+    errorType: 'error-invalid-token',
+  },
+  invalidDepartment: {
+    code: 'error-invalid-department',
+    error: 'The provided department is invalid [error-invalid-department]',
+    errorType: 'error-invalid-department',
+  },
+  invalidRoom: { code: 'invalid-room', error: 'invalid-room' },
+  roomClosed: { code: 'room-closed', error: 'room-closed' },
+  noAgentOnline: {
+    code: 'no-agent-online',
+    error: 'Sorry, no online agents [no-agent-online]',
+    errorType: 'no-agent-online',
+  },
+  omnichannelDisabled: {
+    code: 'error-omnichannel-is-disabled',
+    error: '[error-omnichannel-is-disabled]',
+    errorType: 'error-omnichannel-is-disabled',
+  },
+  agentNotFound: { code: 'agent-not-found', error: 'Agent not found' },
+  unauthorized: { code: 'unauthorized', error: 'unauthorized' },
+  serviceUnavailable: { code: 'service-unavailable', error: 'service-unavailable' },
+  timeout: { code: 'timeout', error: 'timeout' },
+} as const satisfies Record<string, DomainError>;
+
+/** HTTP status for a domain error code; anything not listed is a 400. */
+export const ERROR_STATUS: Readonly<Record<string, number>> = {
+  'agent-not-found': 404,
+  unauthorized: 401,
+  'service-unavailable': 503,
+  timeout: 504,
+  internal: 500,
+};
+
+export function isDomainError(value: unknown): value is DomainError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as DomainError).code === 'string' &&
+    typeof (value as DomainError).error === 'string'
+  );
+}

@@ -1,0 +1,12 @@
+import type { Room, UserRef } from './room.js';
+import type { RoomEventType } from './subjects.js';
+
+/** A public room event (SPEC §8). `type` is the subject; the JetStream message id is `eventId`. */
+export interface RoomEvent {
+  eventId: string;
+  type: RoomEventType;
+  occurredAt: string;
+  version: 1;
+  room: Room;
+  agent?: UserRef;
+}

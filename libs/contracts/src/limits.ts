@@ -1,0 +1,8 @@
+/** Input bounds (SPEC §2). */
+export const LIMITS = {
+  id: 256,
+  token: 256,
+  name: 256,
+  message: 10_000,
+  bodyBytes: 1024 * 1024,
+} as const;

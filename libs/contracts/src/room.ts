@@ -1,0 +1,58 @@
+/** The livechat room object (SPEC §4), as the HTTP API answers it and as events carry it. */
+export interface RoomSource {
+  type: 'widget' | 'api';
+  destination?: string;
+}
+
+export interface UserRef {
+  _id: string;
+  username: string;
+}
+
+export interface Room {
+  _id: string;
+  fname: string;
+  t: 'l';
+  v: { _id: string; username: string; token: string; status: string };
+  departmentId?: string;
+  open?: true;
+  msgs: number;
+  usersCount: number;
+  cl: false;
+  ts: string;
+  _updatedAt: string;
+  lm: string;
+  waitingResponse: true;
+  source: RoomSource;
+  queuedAt: string;
+  servedBy?: UserRef & { ts: string };
+  closedAt?: string;
+  closer?: 'visitor' | 'user';
+  closedBy?: UserRef;
+  metrics?: { chatDuration?: number; serviceTimeDuration?: number };
+  customFields?: Record<string, string>;
+}
+
+/** `rooms.get-or-open`: the visitor's room by `rid`, their open room, or a new one. */
+export interface GetOrOpenRoomCommand {
+  token: string;
+  rid?: string;
+  agentId?: string;
+  source: RoomSource;
+}
+
+export interface GetOrOpenRoomReply {
+  room: Room;
+  newRoom: boolean;
+}
+
+/** `rooms.close`: the visitor closes their room. */
+export interface CloseRoomCommand {
+  rid: string;
+  token: string;
+}
+
+export interface CloseRoomReply {
+  rid: string;
+  comment: string;
+}

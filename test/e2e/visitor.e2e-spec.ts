@@ -1,0 +1,136 @@
+import { Api } from '../support/http.js';
+import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+
+const ID = /^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$/;
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+describe('visitor endpoints', () => {
+  let stack: TestStack;
+  let api: Api;
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+    api = new Api(stack.baseUrl, ADMIN_TOKEN);
+  });
+  afterAll(() => stack?.stop());
+
+  const countVisitors = async () => Number((await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM rooms.visitors'))[0].n);
+
+  it('creates a visitor with a guest username, status online and SPEC ids and dates', async () => {
+    const res = await api.registerVisitor({ token: 'v-create', name: 'Mary', email: 'mary@example.com', phone: '+100' });
+    expect(res.status).toBe(200);
+    expect(res.body.success).toBe(true);
+    const v = res.body.visitor;
+    expect(v).toMatchObject({
+      token: 'v-create',
+      name: 'Mary',
+      status: 'online',
+      visitorEmails: [{ address: 'mary@example.com' }],
+      phone: [{ phoneNumber: '+100' }],
+    });
+    expect(v._id).toMatch(ID);
+    expect(v.username).toMatch(/^guest-\d+$/);
+    expect(v.ts).toMatch(ISO);
+    expect(v._updatedAt).toMatch(ISO);
+    expect(v).not.toHaveProperty('department');
+  });
+
+  it('updates the visitor that has the token and keeps its id and username', async () => {
+    const first = await api.registerVisitor({ token: 'v-update', name: 'Before' });
+    const second = await api.registerVisitor({ token: 'v-update', name: 'After', email: 'a@example.com' });
+    expect(second.status).toBe(200);
+    expect(second.body.visitor._id).toBe(first.body.visitor._id);
+    expect(second.body.visitor.username).toBe(first.body.visitor.username);
+    expect(second.body.visitor).toMatchObject({ name: 'After', visitorEmails: [{ address: 'a@example.com' }] });
+  });
+
+  it('uses the given username', async () => {
+    const res = await api.registerVisitor({ token: 'v-username', username: 'mary.smith' });
+    expect(res.body.visitor.username).toBe('mary.smith');
+  });
+
+  it('answers the visitor by token', async () => {
+    const created = await api.registerVisitor({ token: 'v-get', name: 'Get Me' });
+    const res = await api.get<{ visitor: Record<string, unknown> }>('/api/v1/livechat/visitor/v-get');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ visitor: created.body.visitor, success: true });
+  });
+
+  it('answers [invalid-token] for an unknown token', async () => {
+    const res = await api.get('/api/v1/livechat/visitor/nobody-has-this');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ success: false, error: '[invalid-token]', errorType: 'invalid-token' });
+  });
+
+  it('keeps the existing visitor and token when a new token comes with a known phone', async () => {
+    const original = await api.registerVisitor({ token: 'v-phone-1', phone: '+5511999' });
+    const again = await api.registerVisitor({ token: 'v-phone-2', phone: '+5511999', name: 'Phone Match' });
+    expect(again.status).toBe(200);
+    expect(again.body.visitor._id).toBe(original.body.visitor._id);
+    expect(again.body.visitor.token).toBe('v-phone-1');
+    expect(again.body.visitor.name).toBe('Phone Match');
+  });
+
+  it('answers the same visitor to 20 parallel registrations of one token', async () => {
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => api.registerVisitor({ token: 'v-parallel', name: `n${i}` })));
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(replies.map((r) => r.body.visitor._id)).size).toBe(1);
+    const rows = await stack.db.query(`SELECT id FROM rooms.visitors WHERE token = 'v-parallel'`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('copies a name change into the open room', async () => {
+    await api.registerVisitor({ token: 'v-rename', name: 'Old Name' });
+    const opened = await api.room({ token: 'v-rename' });
+    expect(opened.body.room.fname).toBe('Old Name');
+    await api.registerVisitor({ token: 'v-rename', name: 'New Name' });
+    const again = await api.room({ token: 'v-rename' });
+    expect(again.body.room.fname).toBe('New Name');
+  });
+
+  it.each([
+    ['an empty token', { visitor: { token: '' } }, 'Token cannot be empty [error-invalid-token]'],
+    ['a blank token', { visitor: { token: '   ' } }, 'Token cannot be empty [error-invalid-token]'],
+  ])('refuses %s with error-invalid-token', async (_label, body, error) => {
+    const res = await api.post('/api/v1/livechat/visitor', body);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ success: false, error, errorType: 'error-invalid-token' });
+  });
+
+  it.each([
+    ['no visitor', {}],
+    ['no token', { visitor: { name: 'x' } }],
+    ['a number token', { visitor: { token: 42 } }],
+    ['an array token', { visitor: { token: ['a', 'b'] } }],
+    ['an object token', { visitor: { token: { $ne: 1 } } }],
+    ['a string visitor', { visitor: 'token' }],
+    ['a too long token', { visitor: { token: 'x'.repeat(257) } }],
+    ['a too long name', { visitor: { token: 'v-long-name', name: 'x'.repeat(257) } }],
+    ['a non-string name', { visitor: { token: 'v-bad-name', name: 7 } }],
+    ['a bad custom field', { visitor: { token: 'v-bad-cf', customFields: [{ key: 1 }] } }],
+    ['an array body', [{ visitor: { token: 'v-array' } }]],
+  ])('answers 400 and writes nothing for %s', async (_label, body) => {
+    const before = await countVisitors();
+    const res = await api.post('/api/v1/livechat/visitor', body);
+    expect(res.status).toBe(400);
+    expect(res.body.success).toBe(false);
+    expect(typeof res.body.error).toBe('string');
+    expect(await countVisitors()).toBe(before);
+  });
+
+  it('answers 400 for a body that is not JSON, and for one over 1 MiB', async () => {
+    const notJson = await api.request('POST', '/api/v1/livechat/visitor', {
+      rawBody: '{"visitor": {',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.success).toBe(false);
+    const huge = await api.request('POST', '/api/v1/livechat/visitor', {
+      rawBody: JSON.stringify({ visitor: { token: 'v-huge', name: 'x'.repeat(1024 * 1024) } }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(huge.status).toBe(400);
+    expect(huge.body.success).toBe(false);
+    expect(await stack.db.query(`SELECT 1 FROM rooms.visitors WHERE token = 'v-huge'`)).toHaveLength(0);
+  });
+});

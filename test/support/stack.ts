@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestDatabase } from './database.js';
+import { expectEventually } from './eventually.js';
+import { TestNatsServer } from './nats-server.js';
+import { freePort } from './ports.js';
+
+export type ServiceName = 'gateway' | 'rooms' | 'routing';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
+export const ADMIN_TOKEN = 'test-operator-token';
+
+/** One running replica of a service: a separate Node process started from the build output. */
+export class ServiceProcess {
+  private child: ChildProcess | null = null;
+  private output = '';
+  exitCode: number | null = null;
+  exitSignal: NodeJS.Signals | null = null;
+
+  constructor(
+    readonly name: ServiceName,
+    readonly replica: number,
+    private readonly env: Record<string, string>,
+    private readonly logFile: string,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.exitCode === null && this.exitSignal === null;
+  }
+
+  /** Starts the process and waits until it says it is listening. */
+  async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    this.exitCode = null;
+    this.exitSignal = null;
+    this.output = '';
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const entry = join(ROOT, 'dist', 'apps', this.name, 'apps', this.name, 'src', 'main.js');
+    const child = spawn(process.execPath, [entry], {
+      env: { ...process.env, ...this.env, ...extraEnv, FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString();
+      log.write(chunk);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('exit', (code, signal) => {
+      this.exitCode = code;
+      this.exitSignal = signal;
+      log.end();
+    });
+    await expectEventually(
+      () => {
+        if (!this.running) throw new Error(`${this.name}#${this.replica} exited (${this.exitCode ?? this.exitSignal}):\n${this.output}`);
+        if (!/listening on /.test(this.output)) throw new Error(`${this.name}#${this.replica} not ready:\n${this.output}`);
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+  }
+
+  /** Sends a signal and waits for the process to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (child && this.running) {
+      await new Promise<void>((resolveExit) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolveExit();
+        });
+        child.kill(signal);
+      });
+    }
+    return { code: this.exitCode, signal: this.exitSignal };
+  }
+
+  logs(): string {
+    return this.output;
+  }
+}
+
+export interface StackOptions {
+  replicas?: Partial<Record<ServiceName, number>>;
+  env?: Record<string, string>;
+}
+
+/**
+ * The whole product for one test file: its own database and NATS server, and each service as its
+ * own process (several replicas where asked). Stop it in afterAll.
+ */
+export class TestStack {
+  readonly services: ServiceProcess[] = [];
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly nats: TestNatsServer,
+    readonly gatewayPorts: number[],
+  ) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.gatewayPorts[0]}`;
+  }
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
+    const replicas = { gateway: 1, rooms: 1, routing: 1, ...options.replicas };
+    const ports = await Promise.all(Array.from({ length: replicas.gateway }, () => freePort()));
+    const stack = new TestStack(db, nats, ports);
+    mkdirSync(LOG_DIR, { recursive: true });
+    const common = {
+      NATS_URL: nats.url,
+      DATABASE_URL: db.url,
+      LIVECHAT_ADMIN_TOKEN: ADMIN_TOKEN,
+      LOG_LEVEL: 'log',
+      OUTBOX_POLL_MS: '200',
+      RPC_TIMEOUT_MS: '3000',
+      ...options.env,
+    };
+    for (const name of ['rooms', 'routing', 'gateway'] as const) {
+      for (let i = 0; i < replicas[name]; i += 1) {
+        const env: Record<string, string> = { ...common };
+        if (name === 'gateway') env.PORT = String(ports[i]);
+        const logFile = join(LOG_DIR, `${db.name}-${name}-${i}.log`);
+        stack.services.push(new ServiceProcess(name, i, env, logFile));
+      }
+    }
+    try {
+      // Rooms first (it creates the stream and its schema), then the others in parallel.
+      const [firstRooms, ...rest] = [...stack.all('rooms'), ...stack.all('routing'), ...stack.all('gateway')];
+      await firstRooms.start();
+      await Promise.all(rest.map((s) => s.start()));
+    } catch (err) {
+      await stack.stop();
+      throw err;
+    }
+    return stack;
+  }
+
+  all(name: ServiceName): ServiceProcess[] {
+    return this.services.filter((s) => s.name === name);
+  }
+
+  service(name: ServiceName, replica = 0): ServiceProcess {
+    const found = this.services.find((s) => s.name === name && s.replica === replica);
+    if (!found) throw new Error(`no ${name}#${replica} in this stack`);
+    return found;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.services.map((s) => s.stop('SIGKILL')));
+    await this.nats.stop();
+    await this.db.drop();
+  }
+}
