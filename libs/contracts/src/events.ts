@@ -9,4 +9,6 @@ export interface RoomEvent {
   version: 1;
   room: Room;
   agent?: UserRef;
+  /** On room.opened only: the agent the visitor asked for (`agentId`), for routing to prefer. */
+  preferredAgentId?: string;
 }

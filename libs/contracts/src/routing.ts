@@ -1,3 +1,35 @@
+import type { UserRef } from './room.js';
+
+export const ROUTING_METHODS = ['Auto_Selection', 'Load_Balancing', 'Load_Rotation', 'Manual_Selection'] as const;
+export type RoutingMethod = (typeof ROUTING_METHODS)[number];
+
+export const AGENT_PRESENCES = ['online', 'away', 'offline'] as const;
+export type AgentPresence = (typeof AGENT_PRESENCES)[number];
+
+export const AGENT_LIVECHAT_STATUSES = ['available', 'not-available'] as const;
+export type AgentLivechatStatus = (typeof AGENT_LIVECHAT_STATUSES)[number];
+
+/** The routing settings (SPEC §6), by the reference's ids, with their types and defaults. */
+export interface RoutingSettings {
+  Livechat_Routing_Method: RoutingMethod;
+  Livechat_accept_chats_with_no_agents: boolean;
+  Livechat_maximum_chats_per_agent: number;
+  Livechat_enabled_when_agent_idle: boolean;
+  Livechat_enabled: boolean;
+}
+
+export const DEFAULT_SETTINGS: RoutingSettings = {
+  Livechat_Routing_Method: 'Auto_Selection',
+  Livechat_accept_chats_with_no_agents: false,
+  Livechat_maximum_chats_per_agent: 0,
+  Livechat_enabled_when_agent_idle: true,
+  Livechat_enabled: true,
+};
+
+export type SettingId = keyof RoutingSettings;
+
+// ── Commands rooms sends to routing ────────────────────────────────────────────────────────────
+
 /** `routing.resolve-department`: a department by id or by name, as rooms stores it on a visitor. */
 export interface ResolveDepartmentCommand {
   department: string;
@@ -5,4 +37,137 @@ export interface ResolveDepartmentCommand {
 
 export interface ResolveDepartmentReply {
   departmentId: string | null;
+}
+
+/**
+ * `routing.prepare-room`: asked only before a new room is opened. Answers whether a room may be
+ * opened (Livechat_enabled, the no-agent-online rule) and the department it is placed in.
+ */
+export interface PrepareRoomCommand {
+  departmentId?: string;
+  agentId?: string;
+}
+
+export type PrepareRoomReply =
+  | { decision: 'open'; departmentId?: string }
+  | { decision: 'disabled' }
+  | { decision: 'no-agent-online' };
+
+// ── Operator commands (gateway → routing) ──────────────────────────────────────────────────────
+
+export interface Agent {
+  _id: string;
+  username: string;
+  name?: string;
+  status: AgentPresence;
+  statusLivechat: AgentLivechatStatus;
+  maxChats?: number;
+  activeChats: number;
+  departments: string[];
+}
+
+export interface CreateAgentCommand {
+  username: string;
+  name?: string;
+  maxChats?: number;
+}
+
+export interface AgentIdCommand {
+  agentId: string;
+}
+
+export interface SetAgentStatusCommand {
+  agentId: string;
+  status: AgentLivechatStatus;
+}
+
+export interface SetAgentPresenceCommand {
+  agentId: string;
+  status: AgentPresence;
+}
+
+export interface Department {
+  _id: string;
+  name: string;
+  enabled: boolean;
+  showOnRegistration: boolean;
+  maxNumberSimultaneousChat?: number;
+  fallbackForwardDepartment?: string;
+  numAgents: number;
+  _updatedAt: string;
+}
+
+export interface DepartmentAgent {
+  _id: string;
+  agentId: string;
+  departmentId: string;
+  username: string;
+  count: number;
+  order: number;
+}
+
+export interface DepartmentInput {
+  name: string;
+  enabled: boolean;
+  showOnRegistration: boolean;
+  maxNumberSimultaneousChat?: number;
+  fallbackForwardDepartment?: string;
+}
+
+export interface DepartmentAgentInput {
+  agentId: string;
+  count?: number;
+  order?: number;
+}
+
+/** Create (no `departmentId`) or update a department; `agents`, when given, replaces the members. */
+export interface SaveDepartmentCommand {
+  departmentId?: string;
+  department: DepartmentInput;
+  agents?: DepartmentAgentInput[];
+}
+
+export interface SaveDepartmentReply {
+  department: Department;
+  agents: DepartmentAgent[];
+}
+
+export interface SetSettingCommand {
+  id: string;
+  value: unknown;
+}
+
+export interface Inquiry {
+  _id: string;
+  rid: string;
+  name: string;
+  ts: string;
+  department?: string;
+  status: 'queued';
+  v: { _id: string; username: string; token: string };
+}
+
+export interface ListInquiriesCommand {
+  department?: string;
+}
+
+export interface TakeInquiryCommand {
+  inquiryId: string;
+  agentId: string;
+}
+
+// ── Decisions routing sends to rooms, durably (its outbox → JetStream) ──────────────────────────
+
+/**
+ * `routing.agent-selected`: the room's assignment as routing now records it. `agent: null` means the
+ * room went back to the queue (its agent was deleted). `version` grows with every change of one
+ * room's assignment, so rooms applies each decision once and never an older one over a newer.
+ */
+export interface AgentSelectedEvent {
+  eventId: string;
+  roomId: string;
+  agent: UserRef | null;
+  departmentId?: string;
+  version: number;
+  occurredAt: string;
 }

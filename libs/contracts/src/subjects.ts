@@ -15,6 +15,29 @@ export const ROOMS_COMMANDS = {
 /** Request/reply commands answered by the routing service. */
 export const ROUTING_COMMANDS = {
   resolveDepartment: 'routing.resolve-department',
+  prepareRoom: 'routing.prepare-room',
+  createAgent: 'routing.create-agent',
+  listAgents: 'routing.list-agents',
+  getAgent: 'routing.get-agent',
+  deleteAgent: 'routing.delete-agent',
+  setAgentStatus: 'routing.set-agent-status',
+  setAgentPresence: 'routing.set-agent-presence',
+  saveDepartment: 'routing.save-department',
+  listDepartments: 'routing.list-departments',
+  setSetting: 'routing.set-setting',
+  listInquiries: 'routing.list-inquiries',
+  takeInquiry: 'routing.take-inquiry',
+} as const;
+
+/** Internal event: routing's assignment decisions, consumed by rooms. */
+export const ROUTING_EVENTS = {
+  agentSelected: 'routing.agent-selected',
+} as const;
+
+/** Durable JetStream consumers, one per consuming service, shared by all its replicas. */
+export const CONSUMERS = {
+  routingRoomEvents: 'routing-room-events',
+  roomsDecisions: 'rooms-routing-decisions',
 } as const;
 
 /** Public room events, published to JetStream by the rooms service. */
@@ -31,5 +54,9 @@ export const STREAMS = {
   events: {
     name: 'LIVECHAT',
     subjects: [ROOM_EVENTS.opened, ROOM_EVENTS.assigned, ROOM_EVENTS.closed],
+  },
+  decisions: {
+    name: 'LIVECHAT_ROUTING',
+    subjects: [ROUTING_EVENTS.agentSelected],
   },
 } as const;
