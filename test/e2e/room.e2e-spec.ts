@@ -14,6 +14,8 @@ describe('GET livechat/room and POST livechat/room.close', () => {
   beforeAll(async () => {
     stack = await TestStack.start();
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
+    // Rooms open only while an agent is online (SPEC §4); routing itself is tested in routing.e2e-spec.ts.
+    await api.createAgent('agent.online');
   });
   afterAll(() => stack?.stop());
 

@@ -9,6 +9,7 @@ describe('gateway transport failures', () => {
   beforeAll(async () => {
     stack = await TestStack.start({ env: { RPC_TIMEOUT_MS: '500' } });
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
+    await api.createAgent('agent.online');
   });
   afterAll(() => stack?.stop());
 

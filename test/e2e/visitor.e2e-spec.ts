@@ -11,6 +11,8 @@ describe('visitor endpoints', () => {
   beforeAll(async () => {
     stack = await TestStack.start();
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
+    // Rooms open only while an agent is online (SPEC §4); routing itself is tested in routing.e2e-spec.ts.
+    await api.createAgent('agent.online');
   });
   afterAll(() => stack?.stop());
 

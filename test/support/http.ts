@@ -56,7 +56,56 @@ export class Api {
   closeRoom(rid: string, token: string) {
     return this.post<{ rid: string; comment: string }>('/api/v1/livechat/room.close', { rid, token });
   }
+
+  // The operator endpoints (X-Auth-Token), by name. Each throws unless the call succeeded.
+  async createAgent(username: string, fields: { name?: string; maxChats?: number } = {}): Promise<string> {
+    const res = await this.post<{ user: { _id: string } }>('/api/v1/livechat/users/agent', { username, ...fields }, { admin: true });
+    return ok(res).user._id;
+  }
+
+  async agents(): Promise<Record<string, any>[]> {
+    return ok(await this.get<{ users: Record<string, any>[] }>('/api/v1/livechat/users/agent', { admin: true })).users;
+  }
+
+  async setAvailability(agentId: string, status: 'available' | 'not-available'): Promise<void> {
+    ok(await this.post('/api/v1/livechat/agent.status', { agentId, status }, { admin: true }));
+  }
+
+  async setPresence(userId: string, status: 'online' | 'away' | 'offline'): Promise<void> {
+    ok(await this.post('/api/v1/users.setStatus', { userId, status }, { admin: true }));
+  }
+
+  async deleteAgent(agentId: string): Promise<void> {
+    ok(await this.request('DELETE', `/api/v1/livechat/users/agent/${agentId}`, { admin: true }));
+  }
+
+  async saveDepartment(
+    department: Record<string, unknown>,
+    agents?: { agentId: string; count?: number; order?: number }[],
+    id?: string,
+  ): Promise<{ department: Record<string, any>; agents: Record<string, any>[] }> {
+    const body = agents ? { department, agents } : { department };
+    const res = id
+      ? await this.request<{ department: Record<string, any>; agents: Record<string, any>[] }>('PUT', `/api/v1/livechat/department/${id}`, { body, admin: true })
+      : await this.post<{ department: Record<string, any>; agents: Record<string, any>[] }>('/api/v1/livechat/department', body, { admin: true });
+    return ok(res);
+  }
+
+  async setSetting(id: string, value: unknown): Promise<void> {
+    ok(await this.post(`/api/v1/settings/${id}`, { value }, { admin: true }));
+  }
+
+  async queued(department?: string): Promise<Record<string, any>[]> {
+    const query = department ? `?department=${department}` : '';
+    return ok(await this.get<{ inquiries: Record<string, any>[] }>(`/api/v1/livechat/inquiries.queued${query}`, { admin: true })).inquiries;
+  }
 }
+
+function ok<T>(res: ApiResponse<T>): ApiResponse<T>['body'] {
+  if (res.status !== 200) throw new Error(`expected 200, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 
 /** node:http rather than fetch, so that tests can set any header (fetch forbids Host). */
 function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {

@@ -1,6 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { natsConnectionOptions } from '@livechat/common';
+import { AgentsController } from './admin/agents.controller.js';
+import { DepartmentsController } from './admin/departments.controller.js';
+import { InquiriesController } from './admin/inquiries.controller.js';
+import { SettingsController } from './admin/settings.controller.js';
+import { UsersController } from './admin/users.controller.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { HealthController } from './health/health.controller.js';
 import { RoomController } from './livechat/room.controller.js';
@@ -17,7 +22,16 @@ export class GatewayModule {
           { name: NATS_CLIENT, transport: Transport.NATS, options: natsConnectionOptions(config.NATS_URL, 'gateway') },
         ]),
       ],
-      controllers: [VisitorController, RoomController, HealthController],
+      controllers: [
+        VisitorController,
+        RoomController,
+        AgentsController,
+        UsersController,
+        DepartmentsController,
+        SettingsController,
+        InquiriesController,
+        HealthController,
+      ],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, NatsRpc],
     };
   }

@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { QUEUES } from '@livechat/contracts';
+import { QUEUES, STREAMS } from '@livechat/contracts';
 import { NatsModule, natsConnectionOptions, OutboxModule } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from './config/rooms.config.js';
-import { DatabaseModule, ROOMS_LOCKS } from './database/database.module.js';
+import { roomsDatabase, ROOMS_LOCKS } from './database/database.module.js';
 import { RoomsController } from './rooms/rooms.controller.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
 import { RoomsService } from './rooms/rooms.service.js';
@@ -11,7 +11,7 @@ import { ROUTING_CLIENT, RoutingClient } from './routing-client/routing.client.j
 import { VisitorsController } from './visitors/visitors.controller.js';
 import { VisitorsRepository } from './visitors/visitors.repository.js';
 import { VisitorsService } from './visitors/visitors.service.js';
-import { EventsStreamInitializer } from './rooms/events-stream.initializer.js';
+import { RoutingDecisionsConsumer } from './rooms/routing-decisions.consumer.js';
 
 @Module({})
 export class AppModule {
@@ -19,8 +19,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events` }),
+        roomsDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
         OutboxModule.forRoot({ table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
         ClientsModule.register([
           {
@@ -38,7 +38,7 @@ export class AppModule {
         RoomsRepository,
         RoomsService,
         RoutingClient,
-        EventsStreamInitializer,
+        RoutingDecisionsConsumer,
       ],
     };
   }

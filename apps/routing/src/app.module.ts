@@ -1,4 +1,48 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { QUEUES, STREAMS } from '@livechat/contracts';
+import { NatsModule, OutboxModule } from '@livechat/common';
+import { AdmissionController } from './admission/admission.controller.js';
+import { AdmissionService } from './admission/admission.service.js';
+import { AgentsController } from './agents/agents.controller.js';
+import { AgentsRepository } from './agents/agents.repository.js';
+import { AgentsService } from './agents/agents.service.js';
+import { AgentPoolRepository } from './assignment/agent-pool.repository.js';
+import { ROUTING_CONFIG, type RoutingConfig } from './config/routing.config.js';
+import { routingDatabase, ROUTING_LOCKS } from './database/database.module.js';
+import { DepartmentsController } from './departments/departments.controller.js';
+import { DepartmentsRepository } from './departments/departments.repository.js';
+import { DepartmentsService } from './departments/departments.service.js';
+import { InquiriesController } from './queue/inquiries.controller.js';
+import { InquiriesRepository } from './queue/inquiries.repository.js';
+import { QueueDispatcher } from './queue/queue.dispatcher.js';
+import { RoomEventsConsumer } from './queue/room-events.consumer.js';
+import { SettingsController } from './settings/settings.controller.js';
+import { SettingsService } from './settings/settings.service.js';
 
 @Module({})
-export class AppModule {}
+export class AppModule {
+  static forRoot(config: RoutingConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        routingDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
+        OutboxModule.forRoot({ table: 'routing.outbox', lockKey: ROUTING_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
+      ],
+      controllers: [AdmissionController, AgentsController, DepartmentsController, SettingsController, InquiriesController],
+      providers: [
+        { provide: ROUTING_CONFIG, useValue: config },
+        SettingsService,
+        AgentPoolRepository,
+        AgentsRepository,
+        AgentsService,
+        DepartmentsRepository,
+        DepartmentsService,
+        InquiriesRepository,
+        QueueDispatcher,
+        RoomEventsConsumer,
+        AdmissionService,
+      ],
+    };
+  }
+}

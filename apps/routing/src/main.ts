@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { QUEUES } from '@livechat/contracts';
-import { BaseConfig, bootstrapMicroservice, exitOnStartupError, loadConfig } from '@livechat/common';
+import { bootstrapMicroservice, exitOnStartupError, loadConfig } from '@livechat/common';
 import { AppModule } from './app.module.js';
+import { RoutingConfig } from './config/routing.config.js';
 
 try {
-  const config = loadConfig(BaseConfig);
+  const config = loadConfig(RoutingConfig);
   await bootstrapMicroservice({
     name: 'routing',
-    module: AppModule,
+    module: AppModule.forRoot(config),
     natsUrl: config.NATS_URL,
     queue: QUEUES.routing,
     logLevel: config.LOG_LEVEL,

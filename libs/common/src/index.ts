@@ -10,3 +10,5 @@ export * from './outbox/outbox.js';
 export * from './outbox/outbox.module.js';
 export * from './rpc/rpc-error.filter.js';
 export * from './rpc/rpc-request.js';
+export * from './nats/jetstream-consumer.js';
+export * from './database/database.module.js';

@@ -39,6 +39,11 @@ export const ERRORS = {
   },
   agentNotFound: { code: 'agent-not-found', error: 'Agent not found' },
   invalidAgent: { code: 'invalid-agent', error: 'The provided agent is invalid [error-invalid-agent]', errorType: 'error-invalid-agent' },
+  duplicateDepartmentName: {
+    code: 'duplicated-department-name',
+    error: 'A department with this name already exists [error-duplicated-department-name]',
+    errorType: 'error-duplicated-department-name',
+  },
   invalidSetting: { code: 'invalid-setting', error: 'Invalid setting [error-invalid-setting]', errorType: 'error-invalid-setting' },
   invalidInquiry: { code: 'invalid-inquiry', error: 'The inquiry is not queued [error-invalid-inquiry]', errorType: 'error-invalid-inquiry' },
   agentAtCapacity: {

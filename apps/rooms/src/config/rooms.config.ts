@@ -1,5 +1,12 @@
 import { DatabaseConfig } from '@livechat/common';
+import { IsInt, Max, Min } from 'class-validator';
 
-export class RoomsConfig extends DatabaseConfig {}
+export class RoomsConfig extends DatabaseConfig {
+  /** How long a new room waits for routing's admission before opening without it. */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  ADMISSION_TIMEOUT_MS: number = 1_000;
+}
 
 export const ROOMS_CONFIG = Symbol('ROOMS_CONFIG');

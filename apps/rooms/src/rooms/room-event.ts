@@ -5,8 +5,14 @@ import type { RoomEntity } from './room.entity.js';
 import { toRoom } from './room.mapper.js';
 
 /** An outbox message for a public room event, carrying the room as it is after the change. */
-export function roomEvent(type: RoomEventType, room: RoomEntity, at: Date, agent?: UserRef): OutboxMessage {
+export function roomEvent(
+  type: RoomEventType,
+  room: RoomEntity,
+  at: Date,
+  extra: { agent?: UserRef; preferredAgentId?: string } = {},
+): OutboxMessage {
   const event: RoomEvent = { eventId: randomId(), type, occurredAt: at.toISOString(), version: 1, room: toRoom(room) };
-  if (agent) event.agent = agent;
+  if (extra.agent) event.agent = extra.agent;
+  if (extra.preferredAgentId) event.preferredAgentId = extra.preferredAgentId;
   return { eventId: event.eventId, subject: type, payload: event };
 }

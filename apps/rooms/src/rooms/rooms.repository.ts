@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { AgentSelectedEvent } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROOM_COLUMNS, RoomEntity } from './room.entity.js';
 
@@ -40,6 +41,23 @@ export class RoomsRepository {
         room.ts,
         room.customFields ? JSON.stringify(room.customFields) : null,
       ],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Sets (or, with agent null, clears) servedBy when the decision is newer than the room's last one
+   * and the room is open. Answers the room as it now is, or null when nothing changed.
+   */
+  async applyAssignment(manager: EntityManager, d: AgentSelectedEvent, at: Date): Promise<RoomEntity | null> {
+    const rows: RoomEntity[] = await manager.query(
+      `UPDATE rooms.rooms
+          SET served_by_id = $2, served_by_username = $3, served_by_ts = CASE WHEN $2::text IS NULL THEN NULL ELSE $4 END,
+              users_count = CASE WHEN $2::text IS NULL THEN 1 ELSE 2 END, assignment_version = $5,
+              department_id = COALESCE($6, department_id), updated_at = $4
+        WHERE id = $1 AND open AND assignment_version < $5
+        RETURNING ${ROOM_COLUMNS}`,
+      [d.roomId, d.agent?._id ?? null, d.agent?.username ?? null, at, d.version, d.departmentId ?? null],
     );
     return rows[0] ?? null;
   }

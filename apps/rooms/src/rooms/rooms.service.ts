@@ -3,6 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import {
   ERRORS,
   ROOM_EVENTS,
+  type AgentSelectedEvent,
   type CloseRoomCommand,
   type CloseRoomReply,
   type GetOrOpenRoomCommand,
@@ -11,6 +12,7 @@ import {
 import { Outbox, randomId } from '@livechat/common';
 import { DataSource } from 'typeorm';
 import type { VisitorEntity } from '../visitors/visitor.entity.js';
+import { RoutingClient } from '../routing-client/routing.client.js';
 import { VisitorsRepository } from '../visitors/visitors.repository.js';
 import { roomEvent } from './room-event.js';
 import { RoomEntity } from './room.entity.js';
@@ -24,6 +26,7 @@ export class RoomsService {
     private readonly rooms: RoomsRepository,
     private readonly visitors: VisitorsRepository,
     private readonly outbox: Outbox,
+    private readonly routing: RoutingClient,
   ) {}
 
   /** SPEC §4: the room named by `rid`, else the visitor's open room, else a new one. */
@@ -65,6 +68,23 @@ export class RoomsService {
     return { rid: cmd.rid, comment: 'Closed by visitor' };
   }
 
+  /**
+   * Applies routing's decision for a room (SPEC §1): once, in version order, and only to an open
+   * room. A decision for a room closed meanwhile changes nothing here; routing releases the agent's
+   * capacity when it handles that room's room.closed. An assignment is published as room.assigned.
+   */
+  async applyDecision(decision: AgentSelectedEvent): Promise<void> {
+    const at = new Date(decision.occurredAt);
+    const applied = await this.dataSource.transaction(async (manager) => {
+      const room = await this.rooms.applyAssignment(manager, decision, at);
+      if (room && decision.agent) {
+        await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.assigned, room, at, { agent: decision.agent })]);
+      }
+      return room;
+    });
+    if (applied) this.outbox.flush();
+  }
+
   private async getOwnOpenRoom(token: string, rid: string): Promise<GetOrOpenRoomReply> {
     const [visitor, room] = await Promise.all([this.visitors.findByToken(token), this.rooms.findById(rid)]);
     if (!visitor) throw new RpcException(ERRORS.invalidToken);
@@ -74,6 +94,9 @@ export class RoomsService {
   }
 
   private async open(visitor: VisitorEntity, cmd: GetOrOpenRoomCommand): Promise<GetOrOpenRoomReply> {
+    const admission = await this.routing.prepareRoomOrAdmit({ departmentId: visitor.departmentId ?? undefined, agentId: cmd.agentId });
+    if (admission.decision === 'disabled') throw new RpcException(ERRORS.omnichannelDisabled);
+    if (admission.decision === 'no-agent-online') throw new RpcException(ERRORS.noAgentOnline);
     // A racing request may open the room and its visitor close it before we read it back: try again.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const now = new Date();
@@ -84,14 +107,14 @@ export class RoomsService {
         visitorToken: visitor.token,
         visitorStatus: visitor.status,
         fname: visitor.name || visitor.username,
-        departmentId: visitor.departmentId,
+        departmentId: admission.departmentId ?? null,
         source: cmd.source,
         ts: now,
         customFields: null,
       });
       const opened = await this.dataSource.transaction(async (manager) => {
         const room = await this.rooms.insertIfNoOpenRoom(manager, candidate);
-        if (room) await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.opened, room, now)]);
+        if (room) await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.opened, room, now, { preferredAgentId: cmd.agentId })]);
         return room;
       });
       if (opened) {

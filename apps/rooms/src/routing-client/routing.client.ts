@@ -1,6 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
-import { ROUTING_COMMANDS, type ResolveDepartmentReply } from '@livechat/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ClientProxy, RpcException } from '@nestjs/microservices';
+import {
+  ERRORS,
+  ROUTING_COMMANDS,
+  type PrepareRoomCommand,
+  type PrepareRoomReply,
+  type ResolveDepartmentReply,
+} from '@livechat/contracts';
 import { rpcRequest } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from '../config/rooms.config.js';
 
@@ -9,6 +15,8 @@ export const ROUTING_CLIENT = Symbol('ROUTING_CLIENT');
 /** What rooms asks routing synchronously: only questions whose answer decides the reply. */
 @Injectable()
 export class RoutingClient {
+  private readonly logger = new Logger('RoutingClient');
+
   constructor(
     @Inject(ROUTING_CLIENT) private readonly client: ClientProxy,
     @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
@@ -22,5 +30,22 @@ export class RoutingClient {
       this.config.RPC_TIMEOUT_MS,
     );
     return reply.departmentId;
+  }
+
+  /**
+   * Only on the way to a new room: may it open, and in which department? When routing does not
+   * answer (down, or past ADMISSION_TIMEOUT_MS) the room opens in the visitor's department without
+   * the agent checks: a chat is never refused because routing is away, and the durable room.opened
+   * gets it routed as soon as routing is back (SPEC §8).
+   */
+  async prepareRoomOrAdmit(cmd: PrepareRoomCommand): Promise<PrepareRoomReply> {
+    try {
+      return await rpcRequest<PrepareRoomReply>(this.client, ROUTING_COMMANDS.prepareRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
+    } catch (err) {
+      const code = err instanceof RpcException ? (err.getError() as { code?: string }).code : undefined;
+      if (code !== ERRORS.serviceUnavailable.code && code !== ERRORS.timeout.code) throw err;
+      this.logger.warn(`routing did not answer prepare-room (${code}): opening without the agent checks`);
+      return cmd.departmentId ? { decision: 'open', departmentId: cmd.departmentId } : { decision: 'open' };
+    }
   }
 }

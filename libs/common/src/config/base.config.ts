@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsUrl, Max, Min } from 'class-validator';
 
 /** Settings every service reads. Each service extends this with its own. */
 export class BaseConfig {
@@ -12,9 +12,6 @@ export class BaseConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
-
-  @IsString()
-  LIVECHAT_STREAM: string = 'LIVECHAT';
 }
 
 /** Settings of a service that owns tables. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ensureStream } from './jetstream.js';
 import { natsConnectionOptions } from './nats-options.js';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -15,10 +16,13 @@ class NatsConnectionCloser implements OnApplicationShutdown {
   }
 }
 
-/** The service's own NATS connection (for JetStream), drained on shutdown. */
+/**
+ * The service's own NATS connection (for JetStream), drained on shutdown. The JetStream streams the
+ * service publishes to or consumes from are created (or updated) before anything uses it.
+ */
 @Module({})
 export class NatsModule {
-  static forRoot(options: { url: string; name: string }): DynamicModule {
+  static forRoot(options: { url: string; name: string; streams: readonly { name: string; subjects: readonly string[] }[] }): DynamicModule {
     return {
       module: NatsModule,
       global: true,
@@ -28,6 +32,7 @@ export class NatsModule {
           useFactory: async () => {
             const nc = await connect(natsConnectionOptions(options.url, options.name));
             void logStatus(nc, new Logger('Nats'));
+            for (const stream of options.streams) await ensureStream(nc, stream);
             return nc;
           },
         },

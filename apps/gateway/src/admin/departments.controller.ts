@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ROUTING_COMMANDS, type Department, type SaveDepartmentCommand, type SaveDepartmentReply } from '@livechat/contracts';
+import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
+import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
+import { apiValidationPipe } from '../http/validation.pipe.js';
+import { NatsRpc } from '../rpc/nats-rpc.service.js';
+import { IdParam } from './dto/id.param.js';
+import { SaveDepartmentDto } from './dto/save-department.dto.js';
+
+/** Livechat departments (SPEC §6), owned by the routing service. */
+@Controller('api/v1/livechat/department')
+@UseGuards(OperatorTokenGuard)
+@UseInterceptors(SuccessEnvelopeInterceptor)
+export class DepartmentsController {
+  constructor(private readonly rpc: NatsRpc) {}
+
+  @Post()
+  @HttpCode(200)
+  create(@Body(apiValidationPipe(true)) body: SaveDepartmentDto): Promise<SaveDepartmentReply> {
+    const cmd: SaveDepartmentCommand = { department: body.department, agents: body.agents };
+    return this.rpc.request(ROUTING_COMMANDS.saveDepartment, cmd);
+  }
+
+  @Get()
+  list(): Promise<{ departments: Department[] }> {
+    return this.rpc.request(ROUTING_COMMANDS.listDepartments, {});
+  }
+
+  @Put(':_id')
+  @HttpCode(200)
+  update(
+    @Param(apiValidationPipe(true)) params: IdParam,
+    @Body(apiValidationPipe(true)) body: SaveDepartmentDto,
+  ): Promise<SaveDepartmentReply> {
+    const cmd: SaveDepartmentCommand = { departmentId: params._id, department: body.department, agents: body.agents };
+    return this.rpc.request(ROUTING_COMMANDS.saveDepartment, cmd);
+  }
+}

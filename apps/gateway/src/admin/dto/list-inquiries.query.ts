@@ -1,0 +1,11 @@
+import { IsString, MaxLength } from 'class-validator';
+import { LIMITS } from '@livechat/contracts';
+import { IsOptionalNotNull } from './is-optional-not-null.decorator.js';
+
+/** `GET livechat/inquiries.queued` (SPEC §6). */
+export class ListInquiriesQuery {
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(LIMITS.id)
+  department?: string;
+}

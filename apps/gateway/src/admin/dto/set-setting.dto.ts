@@ -1,0 +1,26 @@
+import { IsDefined, ValidateBy } from 'class-validator';
+import { LIMITS } from '@livechat/contracts';
+
+/**
+ * A setting value is a string, a finite number or a boolean; whether it fits the setting id is the
+ * routing service's call (it owns the settings).
+ */
+function IsSettingValue(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isSettingValue',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'boolean' ||
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && value.length <= LIMITS.name),
+      defaultMessage: () => `value must be a string of at most ${LIMITS.name} characters, a number or a boolean`,
+    },
+  });
+}
+
+/** `POST settings/:_id` (SPEC §6). */
+export class SetSettingDto {
+  @IsDefined({ message: "'value' is required" })
+  @IsSettingValue()
+  value: string | number | boolean;
+}

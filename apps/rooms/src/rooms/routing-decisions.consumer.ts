@@ -1,0 +1,29 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { CONSUMERS, ROUTING_EVENTS, STREAMS, type AgentSelectedEvent } from '@livechat/contracts';
+import { DurableConsumer, NATS_CONNECTION } from '@livechat/common';
+import { RoomsService } from './rooms.service.js';
+
+/** routing's decisions, from its outbox through JetStream: one durable consumer for all rooms replicas. */
+@Injectable()
+export class RoutingDecisionsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer: DurableConsumer | null = null;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly rooms: RoomsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = new DurableConsumer(
+      this.nc,
+      { stream: STREAMS.decisions.name, durable: CONSUMERS.roomsDecisions, filterSubject: ROUTING_EVENTS.agentSelected, concurrency: 8 },
+      (msg) => this.rooms.applyDecision(msg.json<AgentSelectedEvent>()),
+    );
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}

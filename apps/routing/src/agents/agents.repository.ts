@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Agent, AgentLivechatStatus, AgentPresence, CreateAgentCommand } from '@livechat/contracts';
+import { randomId } from '@livechat/common';
+import type { EntityManager, Repository } from 'typeorm';
+import { AgentEntity } from './agent.entity.js';
+
+type AgentRow = AgentEntity & { departments: string[] };
+
+@Injectable()
+export class AgentsRepository {
+  constructor(@InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>) {}
+
+  /** Creates the agent, or updates the one with that username (adding an agent twice is harmless). */
+  async upsert(cmd: CreateAgentCommand): Promise<{ id: string; username: string }> {
+    const rows = await this.agents.query(
+      `INSERT INTO routing.agents (id, username, name, max_chats) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (username) DO UPDATE SET name = COALESCE(EXCLUDED.name, agents.name),
+                                            max_chats = COALESCE(EXCLUDED.max_chats, agents.max_chats)
+       RETURNING id, username`,
+      [randomId(), cmd.username, cmd.name ?? null, cmd.maxChats ?? null],
+    );
+    return rows[0];
+  }
+
+  async list(agentId?: string): Promise<Agent[]> {
+    const rows: AgentRow[] = await this.agents.query(
+      `SELECT a.id, a.username, a.name, a.status, a.status_livechat AS "statusLivechat", a.max_chats AS "maxChats",
+              a.active_chats AS "activeChats",
+              COALESCE(array_agg(da.department_id ORDER BY da.department_id) FILTER (WHERE da.department_id IS NOT NULL), '{}') AS departments
+         FROM routing.agents a LEFT JOIN routing.department_agents da ON da.agent_id = a.id
+        WHERE $1::text IS NULL OR a.id = $1
+        GROUP BY a.id ORDER BY a.username`,
+      [agentId ?? null],
+    );
+    return rows.map(toAgent);
+  }
+
+  async exists(manager: EntityManager, agentId: string): Promise<boolean> {
+    return (await manager.getRepository(AgentEntity).existsBy({ id: agentId }));
+  }
+
+  /** Sets availability or presence; answers false for an unknown agent. */
+  async setStatus(change: { statusLivechat: AgentLivechatStatus } | { status: AgentPresence }, agentId: string): Promise<boolean> {
+    const result = await this.agents.update({ id: agentId }, change);
+    return (result.affected ?? 0) > 0;
+  }
+
+  async delete(manager: EntityManager, agentId: string): Promise<boolean> {
+    const result = await manager.getRepository(AgentEntity).delete({ id: agentId });
+    return (result.affected ?? 0) > 0;
+  }
+}
+
+function toAgent(row: AgentRow): Agent {
+  const agent: Agent = {
+    _id: row.id,
+    username: row.username,
+    status: row.status,
+    statusLivechat: row.statusLivechat,
+    activeChats: row.activeChats,
+    departments: row.departments,
+  };
+  if (row.name) agent.name = row.name;
+  if (row.maxChats !== null) agent.maxChats = row.maxChats;
+  return agent;
+}

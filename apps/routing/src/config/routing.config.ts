@@ -1,0 +1,18 @@
+import { DatabaseConfig } from '@livechat/common';
+import { IsInt, Max, Min } from 'class-validator';
+
+export class RoutingConfig extends DatabaseConfig {
+  /** Safety-net sweep of the queue; the queue is normally served by events, not by this timer. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  QUEUE_SWEEP_MS: number = 5_000;
+
+  /** Room events one routing replica handles at once. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  CONSUMER_CONCURRENCY: number = 8;
+}
+
+export const ROUTING_CONFIG = Symbol('ROUTING_CONFIG');

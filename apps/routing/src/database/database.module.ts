@@ -1,0 +1,21 @@
+import { ServiceDatabaseModule } from '@livechat/common';
+import { AgentEntity } from '../agents/agent.entity.js';
+import { DepartmentAgentEntity, DepartmentEntity } from '../departments/department.entity.js';
+import { InquiryEntity } from '../queue/inquiry.entity.js';
+import { SettingEntity } from '../settings/setting.entity.js';
+import { ROUTING_MIGRATIONS } from './migrations/index.js';
+
+/** pg advisory lock keys of the routing service. */
+export const ROUTING_LOCKS = { migrations: 0x524f5554, outbox: 0x524f5555, dispatch: 0x524f5556 } as const;
+
+/** The routing schema: agents, departments, settings, inquiries (the queue) and the outbox. */
+export function routingDatabase(options: { url: string; poolSize: number }) {
+  return ServiceDatabaseModule.forRoot({
+    ...options,
+    schema: 'routing',
+    entities: [AgentEntity, DepartmentEntity, DepartmentAgentEntity, InquiryEntity, SettingEntity],
+    migrations: ROUTING_MIGRATIONS,
+    migrationLockKey: ROUTING_LOCKS.migrations,
+    applicationName: 'livechat-routing',
+  });
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomId } from '@livechat/common';
+import type { EntityManager, Repository } from 'typeorm';
+import { InquiryEntity } from './inquiry.entity.js';
+
+export interface NewInquiry {
+  roomId: string;
+  departmentId: string | null;
+  preferredAgentId: string | null;
+  name: string;
+  visitor: { _id: string; username: string; token: string };
+  ts: Date;
+  queuedAt: Date;
+}
+
+const INQUIRY_COLUMNS = `id, room_id AS "roomId", status, department_id AS "departmentId",
+  preferred_agent_id AS "preferredAgentId", agent_id AS "agentId", name, visitor, ts, queued_at AS "queuedAt",
+  taken_at AS "takenAt", version`;
+
+@Injectable()
+export class InquiriesRepository {
+  constructor(@InjectRepository(InquiryEntity) private readonly inquiries: Repository<InquiryEntity>) {}
+
+  /** Queues a room once: a redelivered room.opened, or one for a room already closed, does nothing. */
+  async insertQueued(i: NewInquiry): Promise<boolean> {
+    const rows = await this.inquiries.query(
+      `INSERT INTO routing.inquiries (id, room_id, status, department_id, preferred_agent_id, name, visitor, ts, queued_at)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (room_id) DO NOTHING RETURNING id`,
+      [randomId(), i.roomId, i.departmentId, i.preferredAgentId, i.name, JSON.stringify(i.visitor), i.ts, i.queuedAt],
+    );
+    return rows.length > 0;
+  }
+
+  findForUpdate(manager: EntityManager, roomId: string): Promise<InquiryEntity | null> {
+    return manager.getRepository(InquiryEntity).findOne({ where: { roomId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<InquiryEntity | null> {
+    return manager.getRepository(InquiryEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** A room closed before routing heard it opened: remember it, so the late room.opened queues nothing. */
+  async insertClosed(manager: EntityManager, roomId: string, at: Date): Promise<boolean> {
+    const rows = await manager.query(
+      `INSERT INTO routing.inquiries (id, room_id, status, queued_at) VALUES ($1, $2, 'closed', $3)
+       ON CONFLICT (room_id) DO NOTHING RETURNING id`,
+      [randomId(), roomId, at],
+    );
+    return rows.length > 0;
+  }
+
+  async markClosed(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`UPDATE routing.inquiries SET status = 'closed' WHERE id = $1`, [id]);
+  }
+
+  /** One page of the queue, oldest first, after the cursor. */
+  queuedPage(manager: EntityManager, after: { queuedAt: Date; id: string } | null, limit: number): Promise<InquiryEntity[]> {
+    return manager.query(
+      `SELECT ${INQUIRY_COLUMNS} FROM routing.inquiries
+        WHERE status = 'queued' AND ($1::timestamptz IS NULL OR (queued_at, id) > ($1, $2))
+        ORDER BY queued_at, id LIMIT $3`,
+      [after?.queuedAt ?? null, after?.id ?? null, limit],
+    );
+  }
+
+  listQueued(departmentId?: string): Promise<InquiryEntity[]> {
+    return this.inquiries.query(
+      `SELECT ${INQUIRY_COLUMNS} FROM routing.inquiries
+        WHERE status = 'queued' AND ($1::text IS NULL OR department_id = $1) ORDER BY queued_at, id`,
+      [departmentId ?? null],
+    );
+  }
+
+  /** Marks a queued inquiry taken by the agent; answers the new assignment version, or null if not queued. */
+  async markTaken(manager: EntityManager, id: string, agentId: string, departmentId: string | null, at: Date): Promise<number | null> {
+    const rows: { version: number }[] = await manager.query(
+      `UPDATE routing.inquiries SET status = 'taken', agent_id = $2, department_id = $3, taken_at = $4, version = version + 1
+        WHERE id = $1 AND status = 'queued' RETURNING version`,
+      [id, agentId, departmentId, at],
+    );
+    return rows[0]?.version ?? null;
+  }
+
+  /** Puts the agent's open rooms back in the queue, at their original place. */
+  requeueAgent(manager: EntityManager, agentId: string): Promise<InquiryEntity[]> {
+    return manager.query(
+      `UPDATE routing.inquiries SET status = 'queued', agent_id = NULL, taken_at = NULL, version = version + 1
+        WHERE agent_id = $1 AND status = 'taken' RETURNING ${INQUIRY_COLUMNS}`,
+      [agentId],
+    );
+  }
+}

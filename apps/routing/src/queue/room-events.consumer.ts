@@ -1,0 +1,87 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { CONSUMERS, ROOM_EVENTS, STREAMS, type RoomEvent } from '@livechat/contracts';
+import { DurableConsumer, NATS_CONNECTION } from '@livechat/common';
+import { DataSource } from 'typeorm';
+import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
+import { InquiriesRepository } from './inquiries.repository.js';
+import { QueueDispatcher } from './queue.dispatcher.js';
+
+/**
+ * room.opened queues the room; room.closed closes its inquiry and releases its agent's capacity.
+ * Both are idempotent (a redelivery changes nothing) and commute (a room.closed handled before its
+ * room.opened leaves a closed inquiry that the late room.opened does not reopen).
+ */
+@Injectable()
+export class RoomEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer: DurableConsumer | null = null;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
+    private readonly dataSource: DataSource,
+    private readonly inquiries: InquiriesRepository,
+    private readonly queue: QueueDispatcher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = new DurableConsumer(
+      this.nc,
+      {
+        stream: STREAMS.events.name,
+        durable: CONSUMERS.routingRoomEvents,
+        // room.* : routing handles room.opened and room.closed and acknowledges room.assigned unread.
+        filterSubject: 'room.*',
+        concurrency: this.config.CONSUMER_CONCURRENCY,
+      },
+      (msg) => this.handle(msg),
+    );
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  async handle(msg: JsMsg): Promise<void> {
+    const event = msg.json<RoomEvent>();
+    if (event.type === ROOM_EVENTS.opened) await this.opened(event);
+    else if (event.type === ROOM_EVENTS.closed) await this.closed(event);
+  }
+
+  private async opened(event: RoomEvent): Promise<void> {
+    const { room } = event;
+    const queued = await this.inquiries.insertQueued({
+      roomId: room._id,
+      departmentId: room.departmentId ?? null,
+      preferredAgentId: event.preferredAgentId ?? null,
+      name: room.fname,
+      visitor: { _id: room.v._id, username: room.v.username, token: room.v.token },
+      ts: new Date(room.ts),
+      queuedAt: new Date(room.queuedAt),
+    });
+    if (queued) this.queue.request();
+  }
+
+  private async closed(event: RoomEvent): Promise<void> {
+    const roomId = event.room._id;
+    const released = await this.dataSource.transaction(async (manager) => {
+      const inquiry = await this.inquiries.findForUpdate(manager, roomId);
+      if (!inquiry) {
+        if (await this.inquiries.insertClosed(manager, roomId, new Date(event.occurredAt))) return false;
+        // A room.opened committed its inquiry meanwhile: close that one.
+        throw new Error(`inquiry for room ${roomId} appeared concurrently; retrying`);
+      }
+      if (inquiry.status === 'closed') return false;
+      await this.inquiries.markClosed(manager, inquiry.id);
+      if (inquiry.status !== 'taken' || !inquiry.agentId) return false;
+      await manager.query(
+        `UPDATE routing.agents SET active_chats = active_chats - 1 WHERE id = $1 AND active_chats > 0`,
+        [inquiry.agentId],
+      );
+      return true;
+    });
+    if (released) this.queue.request();
+  }
+}
