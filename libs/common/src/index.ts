@@ -12,3 +12,4 @@ export * from './rpc/rpc-error.filter.js';
 export * from './rpc/rpc-request.js';
 export * from './nats/jetstream-consumer.js';
 export * from './database/database.module.js';
+export * from './database/sql.js';

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { AgentSelectedEvent } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROOM_COLUMNS, RoomEntity } from './room.entity.js';
+import { sql } from '@livechat/common';
 
 @Injectable()
 export class RoomsRepository {
@@ -22,7 +23,7 @@ export class RoomsRepository {
    * other transaction and then does nothing. Returns null when another room won.
    */
   async insertIfNoOpenRoom(manager: EntityManager, room: RoomEntity): Promise<RoomEntity | null> {
-    const rows: RoomEntity[] = await manager.query(
+    const rows: RoomEntity[] = await sql(manager,
       `INSERT INTO rooms.rooms
          (id, visitor_id, visitor_username, visitor_token, visitor_status, fname, department_id, open, msgs,
           users_count, source, ts, updated_at, lm, queued_at, custom_fields)
@@ -50,11 +51,11 @@ export class RoomsRepository {
    * and the room is open. Answers the room as it now is, or null when nothing changed.
    */
   async applyAssignment(manager: EntityManager, d: AgentSelectedEvent, at: Date): Promise<RoomEntity | null> {
-    const rows: RoomEntity[] = await manager.query(
+    const rows: RoomEntity[] = await sql(manager,
       `UPDATE rooms.rooms
-          SET served_by_id = $2, served_by_username = $3, served_by_ts = CASE WHEN $2::text IS NULL THEN NULL ELSE $4 END,
+          SET served_by_id = $2, served_by_username = $3, served_by_ts = CASE WHEN $2::text IS NULL THEN NULL ELSE $4::timestamptz END,
               users_count = CASE WHEN $2::text IS NULL THEN 1 ELSE 2 END, assignment_version = $5,
-              department_id = COALESCE($6, department_id), updated_at = $4
+              department_id = COALESCE($6, department_id), updated_at = $4::timestamptz
         WHERE id = $1 AND open AND assignment_version < $5
         RETURNING ${ROOM_COLUMNS}`,
       [d.roomId, d.agent?._id ?? null, d.agent?.username ?? null, at, d.version, d.departmentId ?? null],

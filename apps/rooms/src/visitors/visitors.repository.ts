@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CustomFieldInput } from '@livechat/contracts';
-import { randomId } from '@livechat/common';
+import { randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
 import { RoomEntity } from '../rooms/room.entity.js';
 import { VISITOR_COLUMNS, VisitorEntity } from './visitor.entity.js';
@@ -34,7 +34,7 @@ export class VisitorsRepository {
   }
 
   async findTokenByPhone(manager: EntityManager, phone: string): Promise<string | null> {
-    const rows: { token: string }[] = await manager.query(
+    const rows: { token: string }[] = await sql(manager,
       `SELECT token FROM rooms.visitors WHERE phone = $1 ORDER BY ts LIMIT 1`,
       [phone],
     );
@@ -50,7 +50,7 @@ export class VisitorsRepository {
     const keep: Record<string, string> = {};
     const overwrite: Record<string, string> = {};
     for (const f of c.customFields ?? []) (f.overwrite ? overwrite : keep)[f.key] = f.value;
-    const rows: VisitorEntity[] = await manager.query(
+    const rows: VisitorEntity[] = await sql(manager,
       `INSERT INTO rooms.visitors AS v
          (id, token, username, name, email, phone, department_id, status, livechat_data, ts, updated_at)
        VALUES ($1, $2, COALESCE($3, 'guest-' || nextval('rooms.guest_seq')), $4, $5, $6, $7, 'online',
@@ -82,7 +82,7 @@ export class VisitorsRepository {
 
   /** Copies a visitor's new name into the `fname` of their open room (SPEC §3). */
   async renameOpenRoom(manager: EntityManager, visitorId: string, name: string, now: Date): Promise<void> {
-    await manager.query(
+    await sql(manager,
       `UPDATE rooms.rooms SET fname = $2, updated_at = $3 WHERE visitor_id = $1 AND open AND fname <> $2`,
       [visitorId, name, now],
     );

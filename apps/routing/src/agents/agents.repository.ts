@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Agent, AgentLivechatStatus, AgentPresence, CreateAgentCommand } from '@livechat/contracts';
-import { randomId } from '@livechat/common';
+import { randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
 import { AgentEntity } from './agent.entity.js';
 
@@ -13,7 +13,7 @@ export class AgentsRepository {
 
   /** Creates the agent, or updates the one with that username (adding an agent twice is harmless). */
   async upsert(cmd: CreateAgentCommand): Promise<{ id: string; username: string }> {
-    const rows = await this.agents.query(
+    const rows = await sql<{ id: string; username: string }>(this.agents.manager,
       `INSERT INTO routing.agents (id, username, name, max_chats) VALUES ($1, $2, $3, $4)
        ON CONFLICT (username) DO UPDATE SET name = COALESCE(EXCLUDED.name, agents.name),
                                             max_chats = COALESCE(EXCLUDED.max_chats, agents.max_chats)
@@ -24,7 +24,7 @@ export class AgentsRepository {
   }
 
   async list(agentId?: string): Promise<Agent[]> {
-    const rows: AgentRow[] = await this.agents.query(
+    const rows: AgentRow[] = await sql(this.agents.manager,
       `SELECT a.id, a.username, a.name, a.status, a.status_livechat AS "statusLivechat", a.max_chats AS "maxChats",
               a.active_chats AS "activeChats",
               COALESCE(array_agg(da.department_id ORDER BY da.department_id) FILTER (WHERE da.department_id IS NOT NULL), '{}') AS departments

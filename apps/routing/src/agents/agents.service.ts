@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type Agent, type AgentLivechatStatus, type AgentPresence, type CreateAgentCommand } from '@livechat/contracts';
-import { Outbox } from '@livechat/common';
+import { Outbox, sql } from '@livechat/common';
 import { DataSource } from 'typeorm';
 import { ROUTING_LOCKS } from '../database/database.module.js';
 import { agentSelected } from '../queue/decision-event.js';
@@ -50,7 +50,7 @@ export class AgentsService {
    */
   async delete(agentId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
+      await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
       if (!(await this.agents.exists(manager, agentId))) throw new RpcException(ERRORS.agentNotFound);
       const requeued = await this.inquiries.requeueAgent(manager, agentId);
       const now = new Date();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Department, DepartmentAgent, DepartmentAgentInput, DepartmentInput } from '@livechat/contracts';
-import { randomId } from '@livechat/common';
+import { randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
 import { DepartmentEntity } from './department.entity.js';
 
@@ -17,7 +17,7 @@ export class DepartmentsRepository {
 
   /** A department by id, else by name (visitors may name theirs either way). */
   async resolve(idOrName: string): Promise<string | null> {
-    const rows: { id: string }[] = await this.departments.query(
+    const rows: { id: string }[] = await sql(this.departments.manager,
       `SELECT id FROM routing.departments WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1`,
       [idOrName],
     );
@@ -39,12 +39,12 @@ export class DepartmentsRepository {
       now,
     ];
     const rows: { id: string }[] = id
-      ? await manager.query(
+      ? await sql(manager,
           `UPDATE routing.departments SET name = $2, enabled = $3, show_on_registration = $4, max_simultaneous_chats = $5,
                   fallback_department_id = $6, updated_at = $7 WHERE id = $1 RETURNING id`,
           [id, ...values],
         )
-      : await manager.query(
+      : await sql(manager,
           `INSERT INTO routing.departments (id, name, enabled, show_on_registration, max_simultaneous_chats,
                   fallback_department_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
           [randomId(), ...values],
@@ -54,12 +54,12 @@ export class DepartmentsRepository {
 
   /** Makes the members exactly `agents`; a member's count and order are kept unless given. */
   async replaceMembers(manager: EntityManager, departmentId: string, agents: DepartmentAgentInput[]): Promise<void> {
-    await manager.query(`DELETE FROM routing.department_agents WHERE department_id = $1 AND NOT (agent_id = ANY($2::text[]))`, [
+    await sql(manager, `DELETE FROM routing.department_agents WHERE department_id = $1 AND NOT (agent_id = ANY($2::text[]))`, [
       departmentId,
       agents.map((a) => a.agentId),
     ]);
     for (const a of agents) {
-      await manager.query(
+      await sql(manager,
         `INSERT INTO routing.department_agents (id, department_id, agent_id, count, "order")
          VALUES ($1, $2, $3, COALESCE($4, 0), COALESCE($5, 0))
          ON CONFLICT (department_id, agent_id) DO UPDATE SET
@@ -70,19 +70,19 @@ export class DepartmentsRepository {
   }
 
   async find(manager: EntityManager, id: string): Promise<Department> {
-    const rows: DepartmentRow[] = await manager.query(`SELECT ${DEPARTMENT_COLUMNS} FROM routing.departments d WHERE d.id = $1`, [id]);
+    const rows: DepartmentRow[] = await sql(manager, `SELECT ${DEPARTMENT_COLUMNS} FROM routing.departments d WHERE d.id = $1`, [id]);
     return toDepartment(rows[0]);
   }
 
   async list(): Promise<Department[]> {
-    const rows: DepartmentRow[] = await this.departments.query(
+    const rows: DepartmentRow[] = await sql(this.departments.manager,
       `SELECT ${DEPARTMENT_COLUMNS} FROM routing.departments d ORDER BY d.created_at, d.id`,
     );
     return rows.map(toDepartment);
   }
 
   members(manager: EntityManager, departmentId: string): Promise<DepartmentAgent[]> {
-    return manager.query(
+    return sql(manager,
       `SELECT da.id AS "_id", da.agent_id AS "agentId", da.department_id AS "departmentId", a.username, da.count, da."order" AS "order"
          FROM routing.department_agents da JOIN routing.agents a ON a.id = da.agent_id
         WHERE da.department_id = $1 ORDER BY da."order", a.username`,

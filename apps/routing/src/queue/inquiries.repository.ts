@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomId } from '@livechat/common';
+import { randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
 import { InquiryEntity } from './inquiry.entity.js';
 
@@ -24,7 +24,7 @@ export class InquiriesRepository {
 
   /** Queues a room once: a redelivered room.opened, or one for a room already closed, does nothing. */
   async insertQueued(i: NewInquiry): Promise<boolean> {
-    const rows = await this.inquiries.query(
+    const rows = await sql(this.inquiries.manager,
       `INSERT INTO routing.inquiries (id, room_id, status, department_id, preferred_agent_id, name, visitor, ts, queued_at)
        VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)
        ON CONFLICT (room_id) DO NOTHING RETURNING id`,
@@ -43,7 +43,7 @@ export class InquiriesRepository {
 
   /** A room closed before routing heard it opened: remember it, so the late room.opened queues nothing. */
   async insertClosed(manager: EntityManager, roomId: string, at: Date): Promise<boolean> {
-    const rows = await manager.query(
+    const rows = await sql(manager,
       `INSERT INTO routing.inquiries (id, room_id, status, queued_at) VALUES ($1, $2, 'closed', $3)
        ON CONFLICT (room_id) DO NOTHING RETURNING id`,
       [randomId(), roomId, at],
@@ -52,12 +52,12 @@ export class InquiriesRepository {
   }
 
   async markClosed(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`UPDATE routing.inquiries SET status = 'closed' WHERE id = $1`, [id]);
+    await sql(manager, `UPDATE routing.inquiries SET status = 'closed' WHERE id = $1`, [id]);
   }
 
   /** One page of the queue, oldest first, after the cursor. */
   queuedPage(manager: EntityManager, after: { queuedAt: Date; id: string } | null, limit: number): Promise<InquiryEntity[]> {
-    return manager.query(
+    return sql(manager,
       `SELECT ${INQUIRY_COLUMNS} FROM routing.inquiries
         WHERE status = 'queued' AND ($1::timestamptz IS NULL OR (queued_at, id) > ($1, $2))
         ORDER BY queued_at, id LIMIT $3`,
@@ -66,7 +66,7 @@ export class InquiriesRepository {
   }
 
   listQueued(departmentId?: string): Promise<InquiryEntity[]> {
-    return this.inquiries.query(
+    return sql(this.inquiries.manager,
       `SELECT ${INQUIRY_COLUMNS} FROM routing.inquiries
         WHERE status = 'queued' AND ($1::text IS NULL OR department_id = $1) ORDER BY queued_at, id`,
       [departmentId ?? null],
@@ -75,7 +75,7 @@ export class InquiriesRepository {
 
   /** Marks a queued inquiry taken by the agent; answers the new assignment version, or null if not queued. */
   async markTaken(manager: EntityManager, id: string, agentId: string, departmentId: string | null, at: Date): Promise<number | null> {
-    const rows: { version: number }[] = await manager.query(
+    const rows: { version: number }[] = await sql(manager,
       `UPDATE routing.inquiries SET status = 'taken', agent_id = $2, department_id = $3, taken_at = $4, version = version + 1
         WHERE id = $1 AND status = 'queued' RETURNING version`,
       [id, agentId, departmentId, at],
@@ -85,7 +85,7 @@ export class InquiriesRepository {
 
   /** Puts the agent's open rooms back in the queue, at their original place. */
   requeueAgent(manager: EntityManager, agentId: string): Promise<InquiryEntity[]> {
-    return manager.query(
+    return sql(manager,
       `UPDATE routing.inquiries SET status = 'queued', agent_id = NULL, taken_at = NULL, version = version + 1
         WHERE agent_id = $1 AND status = 'taken' RETURNING ${INQUIRY_COLUMNS}`,
       [agentId],

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type RoutingSettings } from '@livechat/contracts';
-import { Outbox } from '@livechat/common';
+import { Outbox, sql } from '@livechat/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AgentPool, Choice } from '../assignment/agent-pool.js';
 import { capacityOf } from '../assignment/agent-pool.js';
@@ -66,7 +66,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, OnApplicationShu
   /** Under the dispatch lock: the operator's manual take of one queued inquiry (SPEC §6). */
   async take(inquiryId: string, agentId: string): Promise<InquiryEntity> {
     const taken = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
+      await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
       const inquiry = await this.inquiries.findByIdForUpdate(manager, inquiryId);
       if (!inquiry || inquiry.status !== 'queued') throw new RpcException(ERRORS.invalidInquiry);
       const settings = await this.settings.load(manager);
@@ -99,7 +99,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, OnApplicationShu
   /** One pass: every queued room, oldest first, gets the best eligible agent if there is one. */
   private pass(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
+      await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
       const settings = await this.settings.load(manager);
       const pool = await this.pools.load(manager, settings);
       const strategy = STRATEGIES[settings.Livechat_Routing_Method];
@@ -135,14 +135,14 @@ export class QueueDispatcher implements OnApplicationBootstrap, OnApplicationShu
    */
   private async assign(manager: EntityManager, inquiry: InquiryEntity, choice: Choice, settings: RoutingSettings, at: Date): Promise<number | null> {
     const cap = capacityOf(choice.agent, settings);
-    const taken: { username: string }[] = await manager.query(
+    const taken: { username: string }[] = await sql(manager,
       `UPDATE routing.agents SET active_chats = active_chats + 1, routed_total = routed_total + 1, last_routed_at = $2
         WHERE id = $1 AND ($3::int = 0 OR active_chats < $3::int) RETURNING username`,
       [choice.agent.id, at, cap],
     );
     if (taken.length === 0) return null;
     if (choice.departmentId) {
-      await manager.query(
+      await sql(manager,
         `UPDATE routing.department_agents SET count = count + 1 WHERE department_id = $1 AND agent_id = $2`,
         [choice.departmentId, choice.agent.id],
       );

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CONSUMERS, ROOM_EVENTS, STREAMS, type RoomEvent } from '@livechat/contracts';
-import { DurableConsumer, NATS_CONNECTION } from '@livechat/common';
+import { DurableConsumer, NATS_CONNECTION, sql } from '@livechat/common';
 import { DataSource } from 'typeorm';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
 import { InquiriesRepository } from './inquiries.repository.js';
@@ -76,7 +76,7 @@ export class RoomEventsConsumer implements OnApplicationBootstrap, OnApplication
       if (inquiry.status === 'closed') return false;
       await this.inquiries.markClosed(manager, inquiry.id);
       if (inquiry.status !== 'taken' || !inquiry.agentId) return false;
-      await manager.query(
+      await sql(manager,
         `UPDATE routing.agents SET active_chats = active_chats - 1 WHERE id = $1 AND active_chats > 0`,
         [inquiry.agentId],
       );

@@ -4,6 +4,7 @@ import { RpcException } from '@nestjs/microservices';
 import { DEFAULT_SETTINGS, ERRORS, ROUTING_METHODS, type RoutingSettings, type SettingId } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
 import { SettingEntity } from './setting.entity.js';
+import { sql } from '@livechat/common';
 
 const VALIDATORS: { [K in SettingId]: (value: unknown) => value is RoutingSettings[K] } = {
   Livechat_Routing_Method: (v): v is RoutingSettings['Livechat_Routing_Method'] =>
@@ -33,7 +34,7 @@ export class SettingsService {
   async set(id: string, value: unknown): Promise<void> {
     const validate = Object.hasOwn(VALIDATORS, id) ? VALIDATORS[id as SettingId] : undefined;
     if (!validate || !validate(value)) throw new RpcException(ERRORS.invalidSetting);
-    await this.settings.query(
+    await sql(this.settings.manager,
       `INSERT INTO routing.settings (id, value) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value`,
       [id, JSON.stringify(value)],
     );

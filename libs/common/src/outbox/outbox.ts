@@ -3,6 +3,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NATS_CONNECTION } from '../nats/nats.module.js';
+import { sql } from '../database/sql.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
@@ -55,7 +56,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       params.push(m.eventId, m.subject, JSON.stringify(m.payload));
       return `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`;
     });
-    await manager.query(
+    await sql(manager,
       `INSERT INTO ${this.options.table} (event_id, subject, payload) VALUES ${rows.join(', ')}`,
       params,
     );
@@ -98,8 +99,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
 
   private relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [this.options.lockKey]);
-      const rows: { id: string; event_id: string; subject: string; payload: string }[] = await manager.query(
+      await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [this.options.lockKey]);
+      const rows: { id: string; event_id: string; subject: string; payload: string }[] = await sql(manager,
         `SELECT id, event_id, subject, payload FROM ${this.options.table} ORDER BY id LIMIT $1`,
         [this.options.batchSize ?? 500],
       );
@@ -108,7 +109,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       // One connection publishes in order, so the stream stores the batch in outbox order.
       await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id })));
       faultPoint('outbox:after-publish');
-      await manager.query(`DELETE FROM ${this.options.table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await sql(manager, `DELETE FROM ${this.options.table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }
