@@ -1,15 +1,14 @@
-import tsconfigPaths from 'vite-tsconfig-paths';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  plugins: [tsconfigPaths()],
+  resolve: { tsconfigPaths: true },
   test: {
     globals: true,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts'] },
+        test: { name: 'unit', include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -20,7 +19,7 @@ export default defineConfig({
           hookTimeout: 90_000,
           // Each file starts a whole stack (NATS, three services): two at a time on a 2-core machine.
           maxWorkers: 2,
-          fileParallelism: true,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

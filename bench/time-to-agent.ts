@@ -50,9 +50,11 @@ const RESULT_FILE = join(dirname(fileURLToPath(import.meta.url)), 'results', 'ti
 
 const httpAgent = new Agent({ keepAlive: true, maxSockets: 512 });
 const assignedAt = new Map<string, number>(); // room id → first room.assigned arrival
+const assignedTokens = new Set<string>(); // visitor tokens of the assigned rooms
 let repeatedAssigned = 0; // room.assigned seen again for a room (a re-delivery or a second assignment)
 
 interface Attempt {
+  token: string;
   t0: number;
   status?: number; // undefined: no reply yet
   outcome?: string; // 'opened', or what went wrong
@@ -91,9 +93,10 @@ function subscribeAssigned(nc: NatsConnection): void {
     callback: (err, msg) => {
       const at = performance.now();
       if (err) return;
-      const rid = msg.json<RoomEvent>().room._id;
-      if (assignedAt.has(rid)) repeatedAssigned += 1;
-      else assignedAt.set(rid, at);
+      const { room } = msg.json<RoomEvent>();
+      assignedTokens.add(room.v.token);
+      if (assignedAt.has(room._id)) repeatedAssigned += 1;
+      else assignedAt.set(room._id, at);
     },
   });
 }
@@ -117,10 +120,10 @@ async function runPhase(baseUrl: string, tag: string, count: number, rate: numbe
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    const attempt: Attempt = { t0: performance.now() };
+    const attempt: Attempt = { token: tokens[i], t0: performance.now() };
     attempts.push(attempt);
     pending += 1;
-    send(baseUrl, 'GET', `/api/v1/livechat/room?token=${encodeURIComponent(tokens[i])}`)
+    send(baseUrl, 'GET', `/api/v1/livechat/room?token=${encodeURIComponent(attempt.token)}`)
       .then(({ status, text }) => {
         attempt.getMs = performance.now() - attempt.t0;
         attempt.status = status;
@@ -151,6 +154,8 @@ function report(attempts: Attempt[]) {
     opened: opened.length,
     assigned: times.length,
     lost: opened.length - times.length,
+    // the GET failed, yet the visitor's room opened and was assigned (seen so far)
+    assignedWithoutReply: attempts.filter((a) => !a.rid && assignedTokens.has(a.token)).length,
     failures,
     achievedRate: Math.round((attempts.length - 1) / sendSpanS),
     timeToAgentMs: summarize(times),
@@ -169,7 +174,10 @@ function printTable(phases: ({ rate: number } & ReturnType<typeof report>)[]): v
   console.log(`\ntime to agent (ms), ${AGENTS} agents, 1 routing replica, ${process.version}, ${cpus().length} CPUs`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
-  for (const p of phases) if (Object.keys(p.failures).length) console.log(`rate ${p.rate}: ${JSON.stringify(p.failures)}`);
+  for (const p of phases) {
+    if (Object.keys(p.failures).length) console.log(`rate ${p.rate}: failed ${JSON.stringify(p.failures)}`);
+    if (p.assignedWithoutReply) console.log(`rate ${p.rate}: ${p.assignedWithoutReply} rooms assigned whose GET did not answer them`);
+  }
   if (repeatedAssigned) console.log(`room.assigned repeated for an already assigned room: ${repeatedAssigned}`);
 }
 

@@ -10,23 +10,26 @@ export class TestDatabase {
   private constructor(
     readonly name: string,
     readonly url: string,
+    private readonly adminUrl: string,
   ) {
     assertTestDatabase(name);
     this.pool = new pg.Pool({ connectionString: url, max: 4 });
+    // A test that kills PostgreSQL breaks the pool's idle connections; the pool replaces them.
+    this.pool.on('error', () => undefined);
   }
 
-  static async create(): Promise<TestDatabase> {
+  static async create(adminUrl = ADMIN_URL): Promise<TestDatabase> {
     const name = `livechat_test_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
       await admin.query(`CREATE DATABASE ${name}`);
     } finally {
       await admin.end();
     }
-    const url = new URL(ADMIN_URL);
+    const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    return new TestDatabase(name, url.toString());
+    return new TestDatabase(name, url.toString(), adminUrl);
   }
 
   query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]> {
@@ -35,7 +38,7 @@ export class TestDatabase {
 
   async drop(): Promise<void> {
     await this.pool.end();
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    const admin = new pg.Client({ connectionString: this.adminUrl });
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);

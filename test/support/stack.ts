@@ -91,6 +91,8 @@ export class ServiceProcess {
 export interface StackOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   env?: Record<string, string>;
+  /** A PostgreSQL server other than the machine's (e.g. a TestPostgresServer the test may kill). */
+  databaseAdminUrl?: string;
 }
 
 /**
@@ -110,8 +112,12 @@ export class TestStack {
     return `http://127.0.0.1:${this.gatewayPorts[0]}`;
   }
 
+  get baseUrls(): string[] {
+    return this.gatewayPorts.map((port) => `http://127.0.0.1:${port}`);
+  }
+
   static async start(options: StackOptions = {}): Promise<TestStack> {
-    const [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
+    const [db, nats] = await Promise.all([TestDatabase.create(options.databaseAdminUrl), TestNatsServer.start()]);
     const replicas = { gateway: 1, rooms: 1, routing: 1, ...options.replicas };
     const ports = await Promise.all(Array.from({ length: replicas.gateway }, () => freePort()));
     const stack = new TestStack(db, nats, ports);

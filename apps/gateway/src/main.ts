@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LIMITS } from '@livechat/contracts';
-import { exitOnStartupError, loadConfig, logLevels } from '@livechat/common';
+import { exitGracefullyOnSignals, exitOnStartupError, loadConfig, logLevels } from '@livechat/common';
 import { GatewayConfig } from './config/gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { ApiEnvelopeFilter } from './http/api-envelope.filter.js';
@@ -18,7 +18,7 @@ try {
   );
   await app.register(fastifyCookie);
   app.useGlobalFilters(new ApiEnvelopeFilter());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  exitGracefullyOnSignals(app, 'gateway');
   await app.listen(config.PORT, config.HOST);
   new Logger('gateway').log(`listening on http://${config.HOST}:${config.PORT}`);
 } catch (err) {

@@ -13,3 +13,4 @@ export * from './rpc/rpc-request.js';
 export * from './nats/jetstream-consumer.js';
 export * from './database/database.module.js';
 export * from './database/sql.js';
+export * from './nats/draining-nats.server.js';

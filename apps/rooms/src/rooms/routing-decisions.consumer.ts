@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CONSUMERS, ROUTING_EVENTS, STREAMS, type AgentSelectedEvent } from '@livechat/contracts';
 import { DurableConsumer, NATS_CONNECTION } from '@livechat/common';
@@ -6,7 +6,7 @@ import { RoomsService } from './rooms.service.js';
 
 /** routing's decisions, from its outbox through JetStream: one durable consumer for all rooms replicas. */
 @Injectable()
-export class RoutingDecisionsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RoutingDecisionsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: DurableConsumer | null = null;
 
   constructor(
@@ -23,7 +23,7 @@ export class RoutingDecisionsConsumer implements OnApplicationBootstrap, OnAppli
     await this.consumer.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type RoutingSettings } from '@livechat/contracts';
 import { Outbox, sql } from '@livechat/common';
@@ -23,7 +23,7 @@ const PAGE = 500;
  * is still taken by a conditional UPDATE, so no agent ever goes over their limit.
  */
 @Injectable()
-export class QueueDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Queue');
   private dirty = false;
   private running: Promise<void> | null = null;
@@ -46,7 +46,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, OnApplicationShu
     this.request();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CONSUMERS, ROOM_EVENTS, STREAMS, type RoomEvent } from '@livechat/contracts';
@@ -14,7 +14,7 @@ import { QueueDispatcher } from './queue.dispatcher.js';
  * room.opened leaves a closed inquiry that the late room.opened does not reopen).
  */
 @Injectable()
-export class RoomEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RoomEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: DurableConsumer | null = null;
 
   constructor(
@@ -40,7 +40,7 @@ export class RoomEventsConsumer implements OnApplicationBootstrap, OnApplication
     await this.consumer.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
   }
 

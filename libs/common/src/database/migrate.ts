@@ -10,10 +10,11 @@ export async function migrateUnderLock(dataSource: DataSource, schema: string, l
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
+    logger.log(`waiting for the migration lock of schema "${schema}"`);
     await runner.query('SELECT pg_advisory_lock($1)', [lockKey]);
     await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) logger.log(`applied ${applied.map((m) => m.name).join(', ')}`);
+    logger.log(applied.length > 0 ? `applied ${applied.map((m) => m.name).join(', ')}` : `schema "${schema}" is up to date`);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);
     await runner.release();

@@ -30,9 +30,11 @@ export class NatsModule {
         {
           provide: NATS_CONNECTION,
           useFactory: async () => {
+            const logger = new Logger('Nats');
             const nc = await connect(natsConnectionOptions(options.url, options.name));
-            void logStatus(nc, new Logger('Nats'));
+            void logStatus(nc, logger);
             for (const stream of options.streams) await ensureStream(nc, stream);
+            logger.log(`connected to ${options.url}; streams ${options.streams.map((s) => s.name).join(', ')} ready`);
             return nc;
           },
         },

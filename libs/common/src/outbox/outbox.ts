@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -31,7 +31,7 @@ export interface OutboxMessage {
  * (within the stream's duplicate window); consumers are idempotent for anything older.
  */
 @Injectable()
-export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Outbox');
   private readonly js: JetStreamClient;
   private dirty = false;
@@ -74,10 +74,12 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     this.flush();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+  /** One last relay of what is committed (no retries), then stop; leftovers go out at the next start. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running;
+    this.stopped = true;
+    await this.relayBatch().catch((err: unknown) => this.logger.warn(`last relay before shutdown failed: ${String(err)}`));
   }
 
   private async drain(): Promise<void> {

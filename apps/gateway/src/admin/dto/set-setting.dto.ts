@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, ValidateBy } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 
@@ -20,6 +21,11 @@ function IsSettingValue(): PropertyDecorator {
 
 /** `POST settings/:_id` (SPEC §6). */
 export class SetSettingDto {
+  @ApiProperty({
+    description: 'The new value; its type must fit the setting (e.g. a boolean for Livechat_enabled), else 400',
+    oneOf: [{ type: 'string', maxLength: LIMITS.name }, { type: 'number' }, { type: 'boolean' }],
+    example: true,
+  })
   @IsDefined({ message: "'value' is required" })
   @IsSettingValue()
   value: string | number | boolean;

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import {
+  AGENT_LIVECHAT_STATUSES,
+  AGENT_PRESENCES,
+  type Agent,
+  type AgentLivechatStatus,
+  type AgentPresence,
+} from '@livechat/contracts';
+import { ID_DOC, SuccessReplySchema, UserRefSchema } from '../../docs/common.schema.js';
+
+/** Agents as the operator endpoints answer them (SPEC §6), for the API document. */
+
+@ApiSchema({ name: 'Agent' })
+export class AgentSchema implements Agent {
+  @ApiProperty(ID_DOC)
+  _id: string;
+
+  @ApiProperty({ example: 'agent.smith' })
+  username: string;
+
+  @ApiPropertyOptional({ example: 'Agent Smith' })
+  name?: string;
+
+  @ApiProperty({ enum: AGENT_PRESENCES, description: 'Presence' })
+  status: AgentPresence;
+
+  @ApiProperty({ enum: AGENT_LIVECHAT_STATUSES, description: 'Livechat availability' })
+  statusLivechat: AgentLivechatStatus;
+
+  @ApiPropertyOptional({ type: 'integer' })
+  maxChats?: number;
+
+  @ApiProperty({ type: 'integer', description: 'Open rooms the agent serves now' })
+  activeChats: number;
+
+  @ApiProperty({ type: [String], description: 'Department ids' })
+  departments: string[];
+}
+
+@ApiSchema({ name: 'CreateAgentReply' })
+export class CreateAgentReplySchema extends SuccessReplySchema {
+  @ApiProperty({ type: () => UserRefSchema })
+  user: UserRefSchema;
+}
+
+@ApiSchema({ name: 'AgentListReply' })
+export class AgentListReplySchema extends SuccessReplySchema {
+  @ApiProperty({ type: () => [AgentSchema] })
+  users: AgentSchema[];
+}
+
+@ApiSchema({ name: 'AgentReply' })
+export class AgentReplySchema extends SuccessReplySchema {
+  @ApiProperty({ type: () => AgentSchema, nullable: true, description: 'null when no agent has this id' })
+  user: AgentSchema | null;
+}
+
+@ApiSchema({ name: 'AgentStatusReply' })
+export class AgentStatusReplySchema extends SuccessReplySchema {
+  @ApiProperty({ enum: AGENT_LIVECHAT_STATUSES })
+  status: AgentLivechatStatus;
+}

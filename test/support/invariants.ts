@@ -1,0 +1,82 @@
+import { expectEventually } from './eventually.js';
+import { readStream, type StoredEvent } from './jetstream.js';
+import type { LoadReport } from './load.js';
+import type { TestStack } from './stack.js';
+
+/**
+ * SPEC §9 checked on the whole system at rest: waits (with a deadline) until the outboxes are empty
+ * and routing has caught up, then asserts every invariant. Answers figures for the report.
+ */
+export async function assertInvariants(
+  stack: TestStack,
+  load: LoadReport | null,
+  options: { capacity: number; expectQueueDrained: boolean; timeoutMs?: number },
+): Promise<{ rooms: number; events: number; duplicates: number }> {
+  const db = stack.db;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+
+  // Quiet: nothing left to relay, and routing knows every room rooms knows.
+  await expectEventually(async () => {
+    expect(await db.query('SELECT 1 FROM rooms.outbox')).toHaveLength(0);
+    expect(await db.query('SELECT 1 FROM routing.outbox')).toHaveLength(0);
+    const missing = await db.query(
+      `SELECT r.id FROM rooms.rooms r LEFT JOIN routing.inquiries i ON i.room_id = r.id
+        WHERE i.id IS NULL OR (NOT r.open AND i.status <> 'closed')`,
+    );
+    expect(missing).toEqual([]);
+  }, { timeoutMs, intervalMs: 200 });
+
+  // 9.1: one open room per visitor.
+  expect(await db.query(`SELECT visitor_id FROM rooms.rooms WHERE open GROUP BY visitor_id HAVING count(*) > 1`)).toEqual([]);
+
+  // No room the API answered is lost; every close it confirmed stuck.
+  if (load) {
+    const rows = await db.query<{ id: string; open: boolean }>(`SELECT id, open FROM rooms.rooms WHERE id = ANY($1::text[])`, [[...load.opened.keys()]]);
+    expect(rows.length).toBe(load.opened.size);
+    const closedNow = new Set(rows.filter((r) => !r.open).map((r) => r.id));
+    for (const rid of load.closed) expect(closedNow.has(rid)).toBe(true);
+  }
+
+  // 9.2 and 9.3: capacity, and servedBy agrees with routing's records (eventually: decisions are async).
+  await expectEventually(async () => {
+    const disagreements = await db.query(
+      `SELECT r.id, r.served_by_id, i.agent_id, i.status FROM rooms.rooms r JOIN routing.inquiries i ON i.room_id = r.id
+        WHERE r.open AND r.served_by_id IS DISTINCT FROM (CASE WHEN i.status = 'taken' THEN i.agent_id END)`,
+    );
+    expect(disagreements).toEqual([]);
+  }, { timeoutMs, intervalMs: 200 });
+  const load_ = await db.query<{ id: string; active_chats: number; taken: number }>(
+    `SELECT a.id, a.active_chats, (SELECT count(*)::int FROM routing.inquiries i WHERE i.agent_id = a.id AND i.status = 'taken') AS taken
+       FROM routing.agents a`,
+  );
+  for (const a of load_) {
+    expect(a.active_chats).toBe(a.taken);
+    if (options.capacity > 0) expect(a.active_chats).toBeLessThanOrEqual(options.capacity);
+  }
+
+  // 9.5: nothing waits while anyone could take it.
+  if (options.expectQueueDrained) {
+    await expectEventually(async () => expect(await db.query(`SELECT room_id FROM routing.inquiries WHERE status = 'queued'`)).toEqual([]), {
+      timeoutMs,
+      intervalMs: 200,
+    });
+  }
+
+  // 9.4: every committed change has its event, once as an idempotent consumer sees it (by eventId).
+  const events = await readStream(stack.nats.url);
+  const byId = new Map<string, StoredEvent>();
+  for (const e of events) byId.set(e.data.eventId, e);
+  const rooms = await db.query<{ id: string; open: boolean; served_by_id: string | null }>(`SELECT id, open, served_by_id FROM rooms.rooms`);
+  const perRoom = new Map<string, StoredEvent[]>();
+  for (const e of byId.values()) perRoom.set(e.data.room._id, [...(perRoom.get(e.data.room._id) ?? []), e]);
+  for (const room of rooms) {
+    const mine = perRoom.get(room.id) ?? [];
+    expect({ room: room.id, opened: mine.filter((e) => e.subject === 'room.opened').length }).toEqual({ room: room.id, opened: 1 });
+    expect({ room: room.id, closed: mine.filter((e) => e.subject === 'room.closed').length }).toEqual({ room: room.id, closed: room.open ? 0 : 1 });
+    if (room.served_by_id) expect(mine.some((e) => e.subject === 'room.assigned' && e.data.agent._id === room.served_by_id)).toBe(true);
+  }
+  // No event for a room that was never committed.
+  const known = new Set(rooms.map((r) => r.id));
+  expect([...perRoom.keys()].filter((id) => !known.has(id))).toEqual([]);
+  return { rooms: rooms.length, events: events.length, duplicates: events.length - byId.size };
+}
