@@ -22,6 +22,18 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.fault-spec.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // Fault tests kill processes and load the machine: one file at a time, after the others.
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

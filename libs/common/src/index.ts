@@ -14,3 +14,4 @@ export * from './nats/jetstream-consumer.js';
 export * from './database/database.module.js';
 export * from './database/sql.js';
 export * from './nats/draining-nats.server.js';
+export * from './rpc/transient-error.js';

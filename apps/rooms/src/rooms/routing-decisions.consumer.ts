@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplication
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CONSUMERS, ROUTING_EVENTS, STREAMS, type AgentSelectedEvent } from '@livechat/contracts';
 import { DurableConsumer, NATS_CONNECTION } from '@livechat/common';
+import { ROOMS_CONFIG, type RoomsConfig } from '../config/rooms.config.js';
 import { RoomsService } from './rooms.service.js';
 
 /** routing's decisions, from its outbox through JetStream: one durable consumer for all rooms replicas. */
@@ -12,12 +13,19 @@ export class RoutingDecisionsConsumer implements OnApplicationBootstrap, BeforeA
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly rooms: RoomsService,
+    @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = new DurableConsumer(
       this.nc,
-      { stream: STREAMS.decisions.name, durable: CONSUMERS.roomsDecisions, filterSubject: ROUTING_EVENTS.agentSelected, concurrency: 8 },
+      {
+        stream: STREAMS.decisions.name,
+        durable: CONSUMERS.roomsDecisions,
+        filterSubject: ROUTING_EVENTS.agentSelected,
+        concurrency: 8,
+        ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
+      },
       (msg) => this.rooms.applyDecision(msg.json<AgentSelectedEvent>()),
     );
     await this.consumer.start();

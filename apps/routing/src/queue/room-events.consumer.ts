@@ -34,6 +34,7 @@ export class RoomEventsConsumer implements OnApplicationBootstrap, BeforeApplica
         // room.* : routing handles room.opened and room.closed and acknowledges room.assigned unread.
         filterSubject: 'room.*',
         concurrency: this.config.CONSUMER_CONCURRENCY,
+        ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
       },
       (msg) => this.handle(msg),
     );

@@ -31,4 +31,10 @@ export class DatabaseConfig extends BaseConfig {
   @Min(10)
   @Max(60_000)
   OUTBOX_POLL_MS: number = 1_000;
+
+  /** How long a consumed event may stay unacknowledged (its handler died) before JetStream redelivers it. */
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  CONSUMER_ACK_WAIT_SECONDS: number = 30;
 }

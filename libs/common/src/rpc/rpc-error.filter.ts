@@ -1,8 +1,9 @@
 import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { isDomainError, type DomainError } from '@livechat/contracts';
+import { ERRORS, isDomainError, type DomainError } from '@livechat/contracts';
 import { throwError, type Observable } from 'rxjs';
 import { randomId } from '../ids.js';
+import { isTransientError } from './transient-error.js';
 
 /**
  * The edge of every RPC handler: a domain error goes back to the caller as it is; anything else is
@@ -15,10 +16,15 @@ export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
   catch(exception: unknown, host: ArgumentsHost): Observable<DomainError> {
     const error = exception instanceof RpcException ? exception.getError() : undefined;
     if (isDomainError(error)) return throwError(() => error);
+    const subjectOf = () => host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.();
+    if (isTransientError(exception)) {
+      // The database (or NATS) is away: the caller answers 503 and may try again.
+      this.logger.warn(`dependency unavailable on ${subjectOf() ?? 'unknown subject'}: ${String((exception as Error)?.message ?? exception)}`);
+      return throwError(() => ERRORS.serviceUnavailable);
+    }
     const errorId = randomId();
-    const subject = host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.();
     this.logger.error(
-      `unexpected error ${errorId} on ${subject ?? 'unknown subject'}: ${exception instanceof Error ? exception.stack : String(exception)}`,
+      `unexpected error ${errorId} on ${subjectOf() ?? 'unknown subject'}: ${exception instanceof Error ? exception.stack : String(exception)}`,
     );
     return throwError(() => ({ code: 'internal', error: `internal-error (${errorId})` }) satisfies DomainError);
   }
