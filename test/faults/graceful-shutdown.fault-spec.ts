@@ -1,0 +1,79 @@
+import { expectEventually } from '../support/eventually.js';
+import { Api } from '../support/http.js';
+import { assertInvariants } from '../support/invariants.js';
+import { Livechat } from '../support/livechat.js';
+import { ADMIN_TOKEN, TestStack, type ServiceProcess } from '../support/stack.js';
+
+/** SPEC §9.7: SIGTERM finishes the requests in hand, then drains NATS, closes the database, exits 0. */
+describe('graceful shutdown under load', () => {
+  let stack: TestStack;
+  let api: Api;
+  let chat: Livechat;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ replicas: { gateway: 2, rooms: 2, routing: 2 } });
+    api = new Api(stack.baseUrl, ADMIN_TOKEN);
+    chat = new Livechat(api);
+    await api.createAgent('graceful-agent');
+  });
+  afterAll(() => stack?.stop());
+
+  /** Fires `count` room opens at once at `baseUrl`, SIGTERMs the service once they are under way. */
+  async function burstWithSigterm(baseUrl: string, victim: ServiceProcess, count: number) {
+    const tokens = await Promise.all(Array.from({ length: count }, () => chat.visitor()));
+    const target = new Api(baseUrl);
+    const outcomes = tokens.map((token) =>
+      target.room({ token }).then(
+        (res) => ({ status: res.status, error: res.body.error, token }),
+        (err: NodeJS.ErrnoException) => ({ status: 0, error: err.code ?? err.message, token }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const started = Date.now();
+    const exit = victim.stop('SIGTERM', 20_000);
+    const results = await Promise.all(outcomes);
+    const { code, signal } = await exit;
+    return { results, code, signal, shutdownMs: Date.now() - started };
+  }
+
+  it('gateway: every request in hand is answered, no connection is reset, exit 0', async () => {
+    const gateway = stack.service('gateway', 0);
+    const { results, code, shutdownMs } = await burstWithSigterm(stack.baseUrls[0], gateway, 150);
+    const resets = results.filter((r) => r.error === 'ECONNRESET' || /socket hang up/i.test(String(r.error)));
+    expect(resets).toEqual([]);
+    // Answered ones succeeded; the rest were refused a connection (never half-served).
+    for (const r of results) expect([200, 0]).toContain(r.status);
+    for (const r of results.filter((x) => x.status === 0)) expect(r.error).toBe('ECONNREFUSED');
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    expect(code).toBe(0);
+    expect(shutdownMs).toBeLessThan(10_000);
+    expect(gateway.logs()).toContain('SIGTERM: shutting down');
+    await gateway.start();
+  });
+
+  it('rooms: requests in hand are answered by the stopping replica, new ones by the other; exit 0', async () => {
+    const rooms = stack.service('rooms', 0);
+    const { results, code, shutdownMs } = await burstWithSigterm(stack.baseUrl, rooms, 150);
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+    expect(code).toBe(0);
+    expect(shutdownMs).toBeLessThan(10_000);
+    await rooms.start();
+  });
+
+  it('routing: a replica stopped while rooms are being routed exits 0 and nothing is lost', async () => {
+    const routing = stack.service('routing', 0);
+    const { results, code } = await burstWithSigterm(stack.baseUrl, routing, 100);
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+    expect(code).toBe(0);
+    await routing.start();
+    await assertInvariants(stack, null, { capacity: 0, expectQueueDrained: true });
+  });
+
+  it('every service exits 0 on SIGTERM when idle, after draining NATS and closing the database', async () => {
+    await expectEventually(async () => expect(await stack.db.query('SELECT 1 FROM rooms.outbox')).toHaveLength(0));
+    for (const service of [stack.service('routing', 1), stack.service('rooms', 1), stack.service('gateway', 1)]) {
+      const { code } = await service.stop('SIGTERM', 15_000);
+      expect({ service: service.name, code }).toEqual({ service: service.name, code: 0 });
+    }
+  });
+});

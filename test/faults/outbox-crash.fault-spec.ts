@@ -1,0 +1,80 @@
+import { expectEventually } from '../support/eventually.js';
+import { Api } from '../support/http.js';
+import { readStream } from '../support/jetstream.js';
+import { Livechat } from '../support/livechat.js';
+import { ADMIN_TOKEN, TestStack, type ServiceName } from '../support/stack.js';
+
+/**
+ * SPEC §9.4 at its weakest point: the relay dies right after the commit (before publishing) or right
+ * after publishing (before marking the event sent). Either way the event reaches the stream, once.
+ */
+describe('a relay that crashes between commit and publish', () => {
+  let stack: TestStack;
+  let api: Api;
+  let chat: Livechat;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ env: { OUTBOX_POLL_MS: '200' } });
+    api = new Api(stack.baseUrl, ADMIN_TOKEN);
+    chat = new Livechat(api);
+    await api.createAgent('outbox-agent');
+  });
+  afterAll(() => stack?.stop());
+
+  /** Restarts the service with the fault armed, runs `act`, waits for the crash, then restarts it clean. */
+  async function crashing(name: ServiceName, point: string, act: () => Promise<void>): Promise<void> {
+    const service = stack.service(name);
+    await service.stop('SIGTERM');
+    await service.start({ LIVECHAT_FAULT: point });
+    await act();
+    await expectEventually(() => expect(service.running).toBe(false), { timeoutMs: 10_000 });
+    expect(service.logs()).toContain(`fault injected at ${point}`);
+    expect(service.exitSignal).toBe('SIGKILL');
+    await service.start({ LIVECHAT_FAULT: '' });
+  }
+
+  async function roomOf(token: string): Promise<string> {
+    const [row] = await stack.db.query<{ id: string }>(`SELECT id FROM rooms.rooms WHERE visitor_token = $1`, [token]);
+    return row.id;
+  }
+
+  const eventsOf = async (rid: string, stream = 'LIVECHAT') =>
+    (await readStream(stack.nats.url, stream)).filter((e) => (e.data.room?._id ?? e.data.roomId) === rid);
+
+  it.each(['outbox:before-publish', 'outbox:after-publish'])('rooms dies at %s: room.opened still arrives, once', async (point) => {
+    const token = await chat.visitor();
+    await crashing('rooms', point, async () => {
+      await api.room({ token }); // the reply may be lost with the process; the commit is not
+    });
+    const rid = await roomOf(token);
+    const events = await expectEventually(async () => {
+      const mine = await eventsOf(rid);
+      expect(mine.filter((e) => e.subject === 'room.opened')).toHaveLength(1);
+      return mine;
+    });
+    expect(events[0].msgId).toBe(events[0].data.eventId);
+    // The consumer saw it once too: routing queued the room once and it was served once.
+    expect(await chat.servedBy(token, rid)).toBe('outbox-agent');
+    await expectEventually(async () => expect((await eventsOf(rid)).filter((e) => e.subject === 'room.assigned')).toHaveLength(1));
+    expect(await stack.db.query(`SELECT 1 FROM routing.inquiries WHERE room_id = $1`, [rid])).toHaveLength(1);
+    await expectEventually(async () => expect(await stack.db.query('SELECT 1 FROM rooms.outbox')).toHaveLength(0));
+  });
+
+  it.each(['outbox:before-publish', 'outbox:after-publish'])('routing dies at %s: the decision still arrives, once', async (point) => {
+    const token = await chat.visitor();
+    let rid = '';
+    await crashing('routing', point, async () => {
+      const res = await api.room({ token });
+      rid = res.body.room._id;
+    });
+    expect(await chat.servedBy(token, rid)).toBe('outbox-agent');
+    const decisions = await expectEventually(async () => {
+      const mine = await eventsOf(rid, 'LIVECHAT_ROUTING');
+      expect(mine.length).toBeGreaterThanOrEqual(1);
+      return mine;
+    });
+    expect(new Set(decisions.map((d) => d.data.eventId)).size).toBe(decisions.length);
+    await expectEventually(async () => expect((await eventsOf(rid)).filter((e) => e.subject === 'room.assigned')).toHaveLength(1));
+    await expectEventually(async () => expect(await stack.db.query('SELECT 1 FROM routing.outbox')).toHaveLength(0));
+  });
+});
