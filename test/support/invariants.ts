@@ -62,6 +62,12 @@ export async function assertInvariants(
     });
   }
 
+  // Quiet again: the decisions applied above wrote their room.assigned to the outbox.
+  await expectEventually(async () => {
+    expect(await db.query('SELECT 1 FROM rooms.outbox')).toHaveLength(0);
+    expect(await db.query('SELECT 1 FROM routing.outbox')).toHaveLength(0);
+  }, { timeoutMs, intervalMs: 200 });
+
   // 9.4: every committed change has its event, once as an idempotent consumer sees it (by eventId).
   const events = await readStream(stack.nats.url);
   const byId = new Map<string, StoredEvent>();

@@ -10,6 +10,8 @@ import { freePort } from './ports.js';
 export type ServiceName = 'gateway' | 'rooms' | 'routing';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The build under test (`npm run build` writes dist/). */
+const DIST = process.env.TEST_DIST_DIR ?? join(ROOT, 'dist');
 const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
 export const ADMIN_TOKEN = 'test-operator-token';
 
@@ -41,7 +43,7 @@ export class ServiceProcess {
     this.exitSignal = null;
     this.output = '';
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const entry = join(ROOT, 'dist', 'apps', this.name, 'apps', this.name, 'src', 'main.js');
+    const entry = join(DIST, 'apps', this.name, 'apps', this.name, 'src', 'main.js');
     const child = spawn(process.execPath, [entry], {
       env: { ...process.env, ...this.env, ...extraEnv, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

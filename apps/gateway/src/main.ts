@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LIMITS } from '@livechat/contracts';
 import { exitGracefullyOnSignals, exitOnStartupError, loadConfig, logLevels } from '@livechat/common';
 import { GatewayConfig } from './config/gateway.config.js';
+import { setupOpenApi } from './docs/openapi.js';
 import { GatewayModule } from './gateway.module.js';
 import { ApiEnvelopeFilter } from './http/api-envelope.filter.js';
 
@@ -18,6 +19,7 @@ try {
   );
   await app.register(fastifyCookie);
   app.useGlobalFilters(new ApiEnvelopeFilter());
+  setupOpenApi(app); // Swagger UI at /api/docs, the OpenAPI document at /api/docs/openapi.json
   exitGracefullyOnSignals(app, 'gateway');
   await app.listen(config.PORT, config.HOST);
   new Logger('gateway').log(`listening on http://${config.HOST}:${config.PORT}`);

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
+  ERRORS,
   ROUTING_COMMANDS,
   type Agent,
   type AgentIdCommand,
@@ -9,9 +11,17 @@ import {
   type UserRef,
 } from '@livechat/contracts';
 import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
+import { ApiAgentNotFound, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
+import { SuccessReplySchema } from '../docs/common.schema.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
+import {
+  AgentListReplySchema,
+  AgentReplySchema,
+  AgentStatusReplySchema,
+  CreateAgentReplySchema,
+} from './dto/agent.schema.js';
 import { CreateAgentDto } from './dto/create-agent.dto.js';
 import { IdParam } from './dto/id.param.js';
 import { SetAgentStatusDto } from './dto/set-agent-status.dto.js';
@@ -19,23 +29,33 @@ import { SetAgentStatusDto } from './dto/set-agent-status.dto.js';
 /** Livechat agents (SPEC §6), owned by the routing service. */
 @Controller('api/v1/livechat')
 @UseGuards(OperatorTokenGuard)
+@ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class AgentsController {
   constructor(private readonly rpc: NatsRpc) {}
 
   @Post('users/agent')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Create an agent', description: 'A new agent starts with status online and statusLivechat available.' })
+  @ApiOkResponse({ type: CreateAgentReplySchema })
+  @ApiRejects("'username' should not be empty")
   create(@Body(apiValidationPipe(true)) body: CreateAgentDto): Promise<{ user: UserRef }> {
     const cmd: CreateAgentCommand = { username: body.username, name: body.name, maxChats: body.maxChats };
     return this.rpc.request(ROUTING_COMMANDS.createAgent, cmd);
   }
 
   @Get('users/agent')
+  @ApiOperation({ summary: 'List the agents' })
+  @ApiOkResponse({ type: AgentListReplySchema })
+  @ApiRejects()
   list(): Promise<{ users: Agent[] }> {
     return this.rpc.request(ROUTING_COMMANDS.listAgents, {});
   }
 
   @Get('users/agent/:_id')
+  @ApiOperation({ summary: 'Get an agent', description: 'An unknown id answers `{"user": null}`.' })
+  @ApiOkResponse({ type: AgentReplySchema })
+  @ApiRejects("'_id' must be shorter than or equal to 256 characters")
   get(@Param(apiValidationPipe(true)) params: IdParam): Promise<{ user: Agent | null }> {
     const cmd: AgentIdCommand = { agentId: params._id };
     return this.rpc.request(ROUTING_COMMANDS.getAgent, cmd);
@@ -43,6 +63,10 @@ export class AgentsController {
 
   @Delete('users/agent/:_id')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Delete an agent', description: "The agent's open rooms go back to the queue, at their original place." })
+  @ApiOkResponse({ type: SuccessReplySchema })
+  @ApiRejects("'_id' must be shorter than or equal to 256 characters")
+  @ApiAgentNotFound()
   delete(@Param(apiValidationPipe(true)) params: IdParam): Promise<object> {
     const cmd: AgentIdCommand = { agentId: params._id };
     return this.rpc.request(ROUTING_COMMANDS.deleteAgent, cmd);
@@ -50,6 +74,13 @@ export class AgentsController {
 
   @Post('agent.status')
   @HttpCode(200)
+  @ApiOperation({
+    summary: "Set an agent's livechat availability",
+    description: 'An agent who becomes not-available keeps the rooms they have.',
+  })
+  @ApiOkResponse({ type: AgentStatusReplySchema })
+  @ApiRejects("'status' must be one of the following values: available, not-available")
+  @ApiAgentNotFound()
   setStatus(@Body(apiValidationPipe(true)) body: SetAgentStatusDto): Promise<{ status: AgentLivechatStatus }> {
     const cmd: SetAgentStatusCommand = { agentId: body.agentId, status: body.status };
     return this.rpc.request(ROUTING_COMMANDS.setAgentStatus, cmd);

@@ -1,6 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ROUTING_COMMANDS, type SetSettingCommand } from '@livechat/contracts';
+import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { DEFAULT_SETTINGS, ERRORS, ROUTING_COMMANDS, type SetSettingCommand } from '@livechat/contracts';
 import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
+import { ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
+import { SuccessReplySchema } from '../docs/common.schema.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
@@ -10,12 +13,26 @@ import { SetSettingDto } from './dto/set-setting.dto.js';
 /** The routing settings (SPEC §6), by the reference's ids; routing checks the id and the value's type. */
 @Controller('api/v1/settings')
 @UseGuards(OperatorTokenGuard)
+@ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class SettingsController {
   constructor(private readonly rpc: NatsRpc) {}
 
   @Post(':_id')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Change a routing setting',
+    description: [
+      'Takes effect at once for the next routing decision. The settings and their defaults:',
+      ...Object.entries(DEFAULT_SETTINGS).map(([id, value]) => `- \`${id}\`: ${JSON.stringify(value)}`),
+      '',
+      '`Livechat_Routing_Method` is one of Auto_Selection, Load_Balancing, Load_Rotation, Manual_Selection;',
+      '`Livechat_maximum_chats_per_agent` 0 means unlimited.',
+    ].join('\n'),
+  })
+  @ApiParam({ name: '_id', description: 'The setting id', enum: Object.keys(DEFAULT_SETTINGS) })
+  @ApiOkResponse({ type: SuccessReplySchema })
+  @ApiRejects("'value' is required", ERRORS.invalidSetting)
   set(@Param(apiValidationPipe(true)) params: IdParam, @Body(apiValidationPipe(true)) body: SetSettingDto): Promise<object> {
     const cmd: SetSettingCommand = { id: params._id, value: body.value };
     return this.rpc.request(ROUTING_COMMANDS.setSetting, cmd);

@@ -71,22 +71,24 @@ function envelope(error: DomainError): Record<string, unknown> {
 }
 
 /**
- * 400: a malformed request (a readable message, e.g. `validationExample`) or one of the domain
- * errors this endpoint can answer, each listed as an example with the reference's strings.
+ * 400 in the SPEC envelope: a malformed request (a readable message such as `validationExample`) or
+ * one of the domain errors this endpoint can answer, each listed as an example with the reference's
+ * strings. Without arguments (endpoints that take no input) only the envelope is documented.
  */
-export function ApiRejects(validationExample: string, ...errors: DomainError[]): ClassAndMethodDecorator {
-  const examples: Record<string, { summary: string; value: unknown }> = {
-    'malformed-request': {
+export function ApiRejects(validationExample?: string, ...errors: DomainError[]): ClassAndMethodDecorator {
+  const examples: Record<string, { summary: string; value: unknown }> = {};
+  if (validationExample) {
+    examples['malformed-request'] = {
       summary: 'Malformed request (missing, non-string or oversized parameter, unknown key, body not JSON)',
       value: { success: false, error: validationExample },
-    },
-  };
+    };
+  }
   for (const error of errors) examples[error.code] = { summary: error.error, value: envelope(error) };
   const listed = errors.map((e) => `\`${e.error}\``).join(', ');
   return ApiBadRequestResponse({
     type: ErrorReplySchema,
     description: listed ? `Malformed request, or one of: ${listed}.` : 'Malformed request.',
-    examples,
+    ...(Object.keys(examples).length > 0 ? { examples } : {}),
   });
 }
 

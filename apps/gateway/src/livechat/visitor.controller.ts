@@ -1,23 +1,36 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
-import { ROOMS_COMMANDS, type VisitorReply } from '@livechat/contracts';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ERRORS, ROOMS_COMMANDS, type VisitorReply } from '@livechat/contracts';
+import { ApiLivechatController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { RegisterVisitorDto } from './dto/register-visitor.dto.js';
 import { VisitorTokenParam } from './dto/visitor-token.param.js';
+import { VisitorReplySchema } from './dto/visitor.schema.js';
 
 @Controller('api/v1/livechat/visitor')
+@ApiLivechatController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class VisitorController {
   constructor(private readonly rpc: NatsRpc) {}
 
   @Post()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Register a visitor, or update the one with this token',
+    description: "A new visitor gets username guest-<n> unless given. Name changes are copied into the fname of the visitor's open room.",
+  })
+  @ApiOkResponse({ type: VisitorReplySchema })
+  @ApiRejects("'visitor.token' is required", ERRORS.emptyToken, ERRORS.invalidDepartment)
   register(@Body(apiValidationPipe(false)) body: RegisterVisitorDto): Promise<VisitorReply> {
     return this.rpc.request(ROOMS_COMMANDS.registerVisitor, body.visitor);
   }
 
   @Get(':token')
+  @ApiOperation({ summary: 'Get the visitor with this token' })
+  @ApiOkResponse({ type: VisitorReplySchema })
+  @ApiRejects("'token' must be shorter than or equal to 256 characters", ERRORS.unknownVisitorToken)
   get(@Param(apiValidationPipe(true)) params: VisitorTokenParam): Promise<VisitorReply> {
     return this.rpc.request(ROOMS_COMMANDS.getVisitor, { token: params.token });
   }

@@ -23,7 +23,7 @@ export class RoutingDecisionsConsumer implements OnApplicationBootstrap, BeforeA
         stream: STREAMS.decisions.name,
         durable: CONSUMERS.roomsDecisions,
         filterSubject: ROUTING_EVENTS.agentSelected,
-        concurrency: 8,
+        concurrency: 4,
         ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
       },
       (msg) => this.rooms.applyDecision(msg.json<AgentSelectedEvent>()),

@@ -12,7 +12,7 @@ export class RoutingConfig extends DatabaseConfig {
   @IsInt()
   @Min(1)
   @Max(256)
-  CONSUMER_CONCURRENCY: number = 8;
+  CONSUMER_CONCURRENCY: number = 4;
 }
 
 export const ROUTING_CONFIG = Symbol('ROUTING_CONFIG');

@@ -87,7 +87,11 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       this.dirty = false;
       try {
         const assigned = await this.pass();
-        if (assigned > 0) this.outbox.flush();
+        if (assigned === 'busy') {
+          // What changed here may not be in the other pass's snapshot: run again after it.
+          this.dirty = true;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        } else if (assigned > 0) this.outbox.flush();
       } catch (err) {
         this.logger.warn(`queue pass failed, retrying: ${String(err)}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -97,9 +101,11 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** One pass: every queued room, oldest first, gets the best eligible agent if there is one. */
-  private pass(): Promise<number> {
+  private pass(): Promise<number | 'busy'> {
     return this.dataSource.transaction(async (manager) => {
-      await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
+      // Another replica's pass holds the lock: come back shortly rather than hold a connection waiting.
+      const [{ locked }] = await sql<{ locked: boolean }>(manager, 'SELECT pg_try_advisory_xact_lock($1) AS locked', [ROUTING_LOCKS.dispatch]);
+      if (!locked) return 'busy';
       const settings = await this.settings.load(manager);
       const pool = await this.pools.load(manager, settings);
       const strategy = STRATEGIES[settings.Livechat_Routing_Method];

@@ -25,7 +25,7 @@ export class DatabaseConfig extends BaseConfig {
   @IsInt()
   @Min(1)
   @Max(200)
-  DATABASE_POOL_SIZE: number = 10;
+  DATABASE_POOL_SIZE: number = 20;
 
   @IsInt()
   @Min(10)

@@ -1,10 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 import { ADMIN_LIMITS } from './admin-limits.js';
 import { IsOptionalNotNull } from './is-optional-not-null.decorator.js';
 
 /** `POST livechat/users/agent` (SPEC §6). */
+@ApiSchema({ name: 'CreateAgentBody' })
 export class CreateAgentDto {
   @ApiProperty({ minLength: 1, maxLength: LIMITS.name, example: 'agent.smith' })
   @IsString()

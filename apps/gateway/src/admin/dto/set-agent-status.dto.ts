@@ -1,8 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { AGENT_LIVECHAT_STATUSES, LIMITS, type AgentLivechatStatus } from '@livechat/contracts';
 
 /** `POST livechat/agent.status` (SPEC §6): the agent's livechat availability. */
+@ApiSchema({ name: 'SetAgentStatusBody' })
 export class SetAgentStatusDto {
   @ApiProperty({ description: 'The agent id', minLength: 1, maxLength: LIMITS.id })
   @IsString()

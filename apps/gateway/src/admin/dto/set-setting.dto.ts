@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsDefined, ValidateBy } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 
@@ -20,6 +20,7 @@ function IsSettingValue(): PropertyDecorator {
 }
 
 /** `POST settings/:_id` (SPEC §6). */
+@ApiSchema({ name: 'SetSettingBody' })
 export class SetSettingDto {
   @ApiProperty({
     description: 'The new value; its type must fit the setting (e.g. a boolean for Livechat_enabled), else 400',

@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { AGENT_PRESENCES, LIMITS, type AgentPresence } from '@livechat/contracts';
 import { IsOptionalNotNull } from './is-optional-not-null.decorator.js';
 
 /** `POST users.setStatus` (SPEC §6): the agent's presence. */
+@ApiSchema({ name: 'SetUserStatusBody' })
 export class SetUserStatusDto {
   @ApiProperty({ description: 'The agent id', minLength: 1, maxLength: LIMITS.id })
   @IsString()

@@ -1,8 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 
 /** `POST livechat/room.close` (SPEC §5): exactly `rid` and `token`. */
+@ApiSchema({ name: 'CloseRoomBody' })
 export class CloseRoomDto {
   @ApiProperty({ description: 'The room id', minLength: 1, maxLength: LIMITS.id })
   @IsString()

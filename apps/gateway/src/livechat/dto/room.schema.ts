@@ -66,10 +66,10 @@ export class RoomSchema implements Room {
   @ApiPropertyOptional({ type: 'boolean', enum: [true], description: 'Absent once closed' })
   open?: true;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   msgs: number;
 
-  @ApiProperty({ description: '1; 2 once served', example: 1 })
+  @ApiProperty({ type: 'integer', description: '1; 2 once served', example: 1 })
   usersCount: number;
 
   @ApiProperty({ type: 'boolean', enum: [false] })

@@ -1,0 +1,327 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DiagnosticSeverity, Parser, type AsyncAPIDocumentInterface, type Diagnostic, type MessageInterface } from '@asyncapi/parser';
+import { connect } from '@nats-io/transport-node';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { QUEUES, ROOM_EVENTS, ROOMS_COMMANDS, ROUTING_COMMANDS, ROUTING_EVENTS, STREAMS } from '../../libs/contracts/src/index.js';
+import { expectEventually } from '../support/eventually.js';
+import { Api } from '../support/http.js';
+import { readStream, type StoredEvent } from '../support/jetstream.js';
+import { Livechat } from '../support/livechat.js';
+import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+
+const DOC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/asyncapi.yaml');
+
+type Json = Record<string, any>;
+
+/** Parses docs/asyncapi.yaml with the official parser (which also runs its Spectral ruleset). */
+async function parseDocument(): Promise<{ document: AsyncAPIDocumentInterface | undefined; diagnostics: Diagnostic[] }> {
+  return new Parser().parse(readFileSync(DOC_PATH, 'utf8'), { source: DOC_PATH });
+}
+
+function describeDiagnostics(diagnostics: Diagnostic[]): string {
+  return diagnostics.map((d) => `[${d.severity}] ${d.code} at ${d.path.join('.')}: ${d.message}`).join('\n');
+}
+
+/**
+ * Ajv over the parser's dereferenced schemas. Strict about unknown keywords (a typo in the document
+ * fails the compile), except the parser's own `x-…` annotations and the document's extensions.
+ */
+class SchemaValidator {
+  private readonly ajv = new Ajv({ allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
+  private readonly known = new Set<string>();
+  private readonly cache = new Map<unknown, ValidateFunction>();
+
+  constructor() {
+    addFormats.default(this.ajv);
+  }
+
+  compile(schema: unknown): ValidateFunction {
+    const cached = this.cache.get(schema);
+    if (cached) return cached;
+    this.registerExtensions(schema);
+    const validate = this.ajv.compile(schema as object);
+    this.cache.set(schema, validate);
+    return validate;
+  }
+
+  errors(schema: unknown, value: unknown): string[] {
+    const validate = this.compile(schema);
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`);
+  }
+
+  private registerExtensions(node: unknown, seen = new Set<unknown>()): void {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('x-') && !this.known.has(key)) {
+        this.known.add(key);
+        this.ajv.addKeyword({ keyword: key });
+      }
+      this.registerExtensions(value, seen);
+    }
+  }
+}
+
+/** The one message of the channel with this address. */
+function channelMessage(document: AsyncAPIDocumentInterface, address: string): MessageInterface {
+  const channel = document.channels().all().find((c) => c.address() === address);
+  if (!channel) throw new Error(`no channel for ${address} in docs/asyncapi.yaml`);
+  const messages = channel.messages().all();
+  expect(messages, `channel ${address}`).toHaveLength(1);
+  return messages[0];
+}
+
+function payloadSchema(message: MessageInterface): unknown {
+  const payload = message.payload();
+  if (!payload) throw new Error(`message ${message.id()} has no payload schema`);
+  return payload.json();
+}
+
+function headersSchema(message: MessageInterface): unknown {
+  const headers = message.headers();
+  if (!headers) throw new Error(`message ${message.id()} has no headers schema`);
+  return headers.json();
+}
+
+/** The reply message (by id in the reply channel) that a command's operation answers with. */
+function replyMessage(document: AsyncAPIDocumentInterface, subject: string, kind: 'response' | 'error'): MessageInterface {
+  const op = document.operations().all().find((o) => o.channels().all().some((c) => c.address() === subject));
+  const reply = op?.reply();
+  if (!op || !reply) throw new Error(`no operation with a reply for ${subject}`);
+  const messages = reply.messages().all();
+  const found = messages.find((m) => (kind === 'error' ? m.id() === 'rpcError' : m.id() !== 'rpcError'));
+  if (!found) throw new Error(`no ${kind} reply for ${subject}`);
+  return found;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
+  let document: AsyncAPIDocumentInterface;
+  const schemas = new SchemaValidator();
+
+  beforeAll(async () => {
+    const parsed = await parseDocument();
+    const errors = parsed.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+    if (errors.length > 0 || !parsed.document) throw new Error(`docs/asyncapi.yaml is not valid AsyncAPI:\n${describeDiagnostics(errors)}`);
+    document = parsed.document;
+  });
+
+  describe('the document', () => {
+    it('parses with @asyncapi/parser as AsyncAPI 3.0.0 without error diagnostics', async () => {
+      const { document: doc, diagnostics } = await parseDocument();
+      expect(doc).toBeDefined();
+      expect(describeDiagnostics(diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error))).toBe('');
+      expect(doc!.version()).toBe('3.0.0');
+    });
+
+    it('describes every event subject, with its stream', () => {
+      for (const subject of Object.values(ROOM_EVENTS)) {
+        const channel = document.channels().all().find((c) => c.address() === subject)!;
+        expect(channel, subject).toBeDefined();
+        expect(channel.extensions().get('x-jetstream')?.value()).toMatchObject({ stream: STREAMS.events.name });
+        expect(channel.operations().all().map((o) => o.action())).toEqual(['receive']);
+      }
+      const decisions = document.channels().all().find((c) => c.address() === ROUTING_EVENTS.agentSelected)!;
+      expect(decisions).toBeDefined();
+      expect(decisions.extensions().get('x-jetstream')?.value()).toMatchObject({ stream: STREAMS.decisions.name });
+      expect(decisions.extensions().get('x-internal')?.value()).toBe(true);
+      const consume = decisions.operations().all();
+      expect(consume.map((o) => o.action())).toEqual(['receive']);
+      expect(consume[0].tags().all().map((t) => t.name())).toContain('internal');
+    });
+
+    it('describes every request/reply subject as a send operation with a reply, in its queue group', () => {
+      const commands = [
+        ...Object.values(ROOMS_COMMANDS).map((subject) => ({ subject, queue: QUEUES.rooms })),
+        ...Object.values(ROUTING_COMMANDS).map((subject) => ({ subject, queue: QUEUES.routing })),
+      ];
+      const documented = document
+        .channels()
+        .all()
+        .map((c) => c.address())
+        .filter((a): a is string => !!a && /^(rooms|routing)\./.test(a) && a !== ROUTING_EVENTS.agentSelected);
+      expect(new Set(documented)).toEqual(new Set(commands.map((c) => c.subject)));
+      for (const { subject, queue } of commands) {
+        const channel = document.channels().all().find((c) => c.address() === subject)!;
+        expect(channel.extensions().get('x-nats-queue-group')?.value(), subject).toBe(queue);
+        const ops = channel.operations().all();
+        expect(ops.map((o) => o.action()), subject).toEqual(['send']);
+        expect(ops[0].reply()?.messages().all().length, subject).toBeGreaterThanOrEqual(2);
+        // The request is Nest's packet, its pattern the subject.
+        const request = payloadSchema(channelMessage(document, subject)) as Json;
+        expect(request.required).toEqual(expect.arrayContaining(['pattern', 'data', 'id']));
+        expect(request.properties.pattern.const).toBe(subject);
+      }
+    });
+
+    it('has examples that validate against their own schemas', () => {
+      let checked = 0;
+      for (const channel of document.channels().all()) {
+        for (const message of channel.messages().all()) {
+          for (const example of message.examples().all()) {
+            const name = `${channel.address() ?? channel.id()} / ${example.name() ?? 'example'}`;
+            if (example.hasPayload()) expect(schemas.errors(payloadSchema(message), example.payload()), name).toEqual([]);
+            if (example.hasHeaders()) expect(schemas.errors(headersSchema(message), example.headers()), name).toEqual([]);
+            checked += 1;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(8);
+    });
+  });
+
+  describe('against a running stack', () => {
+    let stack: TestStack;
+    let api: Api;
+    let chat: Livechat;
+    let events: StoredEvent[];
+    let decisions: StoredEvent[];
+    let room: Json;
+    let token: string;
+    let agentId: string;
+
+    beforeAll(async () => {
+      stack = await TestStack.start();
+      api = new Api(stack.baseUrl, ADMIN_TOKEN);
+      chat = new Livechat(api);
+      agentId = await api.createAgent('asyncapi-agent');
+      ({ token, room } = await chat.openRoom({ name: 'Mary' }));
+      await chat.servedBy(token, room._id);
+      const closed = await api.closeRoom(room._id, token);
+      expect(closed.status).toBe(200);
+      events = await expectEventually(async () => {
+        const all = await readStream(stack.nats.url);
+        const mine = all.filter((e) => e.data.room?._id === room._id).map((e) => e.subject);
+        expect(mine).toEqual([ROOM_EVENTS.opened, ROOM_EVENTS.assigned, ROOM_EVENTS.closed]);
+        return all;
+      });
+      decisions = await expectEventually(async () => {
+        const all = await readStream(stack.nats.url, STREAMS.decisions.name);
+        expect(all.some((e) => e.data.roomId === room._id)).toBe(true);
+        return all;
+      });
+    });
+    afterAll(() => stack?.stop());
+
+    function validateStored(event: StoredEvent): string[] {
+      const message = channelMessage(document, event.subject);
+      return [
+        ...schemas.errors(payloadSchema(message), event.data).map((e) => `payload ${e}`),
+        ...schemas.errors(headersSchema(message), { 'Nats-Msg-Id': event.msgId }).map((e) => `headers ${e}`),
+      ];
+    }
+
+    function eventOf(subject: string): Json {
+      const found = events.find((e) => e.subject === subject && e.data.room?._id === room._id);
+      if (!found) throw new Error(`no ${subject} for room ${room._id}`);
+      return found.data;
+    }
+
+    it('publishes room.opened, room.assigned and room.closed that all match the document', () => {
+      expect(events.length).toBeGreaterThanOrEqual(3);
+      for (const event of events) {
+        expect(validateStored(event), `${event.subject} ${JSON.stringify(event.data)}`).toEqual([]);
+        expect(event.msgId, event.subject).toBe(event.data.eventId);
+        expect(event.data.type).toBe(event.subject);
+      }
+      expect(new Set(events.map((e) => e.subject))).toEqual(new Set(Object.values(ROOM_EVENTS)));
+      expect(new Set(events.map((e) => e.data.eventId)).size).toBe(events.length);
+      expect(eventOf(ROOM_EVENTS.assigned).agent).toEqual({ _id: agentId, username: 'asyncapi-agent' });
+    });
+
+    it('publishes routing.agent-selected on LIVECHAT_ROUTING that matches the document', () => {
+      const mine = decisions.filter((e) => e.data.roomId === room._id);
+      expect(mine.length).toBeGreaterThanOrEqual(1);
+      for (const event of decisions) {
+        expect(event.subject).toBe(ROUTING_EVENTS.agentSelected);
+        expect(validateStored(event), JSON.stringify(event.data)).toEqual([]);
+        expect(event.msgId).toBe(event.data.eventId);
+      }
+      expect(mine[0].data.agent).toEqual({ _id: agentId, username: 'asyncapi-agent' });
+    });
+
+    it('refuses payloads that break the contract', () => {
+      const opened = eventOf(ROOM_EVENTS.opened);
+      const assigned = eventOf(ROOM_EVENTS.assigned);
+      const closed = eventOf(ROOM_EVENTS.closed);
+      const decision = decisions.find((e) => e.data.roomId === room._id)!.data;
+      const schemaOf = (subject: string) => payloadSchema(channelMessage(document, subject));
+      const broken: { name: string; subject: string; payload: Json }[] = [];
+      const breakIt = (name: string, subject: string, base: Json, change: (p: Json) => void) => {
+        const payload = clone(base);
+        change(payload);
+        broken.push({ name, subject, payload });
+      };
+      breakIt('room.open false', ROOM_EVENTS.opened, opened, (p) => (p.room.open = false));
+      breakIt('no eventId', ROOM_EVENTS.opened, opened, (p) => delete p.eventId);
+      breakIt('version 2', ROOM_EVENTS.opened, opened, (p) => (p.version = 2));
+      breakIt('type of another subject', ROOM_EVENTS.opened, opened, (p) => (p.type = ROOM_EVENTS.closed));
+      breakIt('date without milliseconds', ROOM_EVENTS.opened, opened, (p) => (p.occurredAt = '2025-11-25T10:00:00Z'));
+      breakIt('id outside the alphabet', ROOM_EVENTS.opened, opened, (p) => (p.room._id = 'l0OI1abcdefghijkm'));
+      breakIt('id of 16 characters', ROOM_EVENTS.opened, opened, (p) => (p.room._id = p.room._id.slice(1)));
+      breakIt('null instead of an absent field', ROOM_EVENTS.opened, opened, (p) => (p.room.departmentId = null));
+      breakIt('missing room.v', ROOM_EVENTS.opened, opened, (p) => delete p.room.v);
+      breakIt('msgs as a string', ROOM_EVENTS.opened, opened, (p) => (p.room.msgs = '0'));
+      breakIt('unknown source type', ROOM_EVENTS.opened, opened, (p) => (p.room.source = { type: 'email' }));
+      breakIt('unknown envelope field', ROOM_EVENTS.opened, opened, (p) => (p.extra = true));
+      breakIt('agent on room.opened', ROOM_EVENTS.opened, opened, (p) => (p.agent = assigned.agent));
+      breakIt('no agent on room.assigned', ROOM_EVENTS.assigned, assigned, (p) => delete p.agent);
+      breakIt('no servedBy on room.assigned', ROOM_EVENTS.assigned, assigned, (p) => delete p.room.servedBy);
+      breakIt('servedBy without ts', ROOM_EVENTS.assigned, assigned, (p) => delete p.room.servedBy.ts);
+      breakIt('preferredAgentId on room.assigned', ROOM_EVENTS.assigned, assigned, (p) => (p.preferredAgentId = agentId));
+      breakIt('room.closed still open', ROOM_EVENTS.closed, closed, (p) => (p.room.open = true));
+      breakIt('room.closed without closedAt', ROOM_EVENTS.closed, closed, (p) => delete p.room.closedAt);
+      breakIt('unknown closer', ROOM_EVENTS.closed, closed, (p) => (p.room.closer = 'robot'));
+      breakIt('served, closed, without serviceTimeDuration', ROOM_EVENTS.closed, closed, (p) => delete p.room.metrics.serviceTimeDuration);
+      breakIt('decision without agent', ROUTING_EVENTS.agentSelected, decision, (p) => delete p.agent);
+      breakIt('decision version 0', ROUTING_EVENTS.agentSelected, decision, (p) => (p.version = 0));
+      breakIt('decision roomId as a number', ROUTING_EVENTS.agentSelected, decision, (p) => (p.roomId = 42));
+
+      // The untouched payloads pass, so each failure below is the change's doing.
+      for (const [subject, payload] of [
+        [ROOM_EVENTS.opened, opened],
+        [ROOM_EVENTS.assigned, assigned],
+        [ROOM_EVENTS.closed, closed],
+        [ROUTING_EVENTS.agentSelected, decision],
+      ] as const) {
+        expect(schemas.errors(schemaOf(subject), payload), subject).toEqual([]);
+      }
+      const accepted = broken.filter((b) => schemas.errors(schemaOf(b.subject), b.payload).length === 0).map((b) => b.name);
+      expect(accepted).toEqual([]);
+      // A wrong message id header is refused too.
+      expect(schemas.errors(headersSchema(channelMessage(document, ROOM_EVENTS.opened)), {})).not.toEqual([]);
+    });
+
+    it('answers commands in the documented Nest envelope over NATS', async () => {
+      const nc = await connect({ servers: stack.nats.url });
+      try {
+        const call = async (subject: string, data: unknown, id: string): Promise<Json> => {
+          const packet = { pattern: subject, data, id };
+          expect(schemas.errors(payloadSchema(channelMessage(document, subject)), packet), `${subject} request`).toEqual([]);
+          const reply = await nc.request(subject, JSON.stringify(packet), { timeout: 5_000 });
+          return reply.json<Json>();
+        };
+        const getOrOpen = await call(ROOMS_COMMANDS.getOrOpenRoom, { token: await chat.visitor(), source: { type: 'api' } }, 'asyncapi-1');
+        expect(getOrOpen).toMatchObject({ id: 'asyncapi-1', isDisposed: true, response: { newRoom: true } });
+        const replySchema = payloadSchema(replyMessage(document, ROOMS_COMMANDS.getOrOpenRoom, 'response'));
+        expect(schemas.errors(replySchema, getOrOpen)).toEqual([]);
+
+        const agents = await call(ROUTING_COMMANDS.listAgents, {}, 'asyncapi-2');
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.listAgents, 'response')), agents)).toEqual([]);
+
+        const closedAgain = await call(ROOMS_COMMANDS.closeRoom, { rid: room._id, token }, 'asyncapi-3');
+        expect(closedAgain).toMatchObject({ id: 'asyncapi-3', err: { code: 'room-closed', error: 'room-closed' } });
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.closeRoom, 'error')), closedAgain)).toEqual([]);
+        // A success reply is not an error reply, and the other way round.
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.closeRoom, 'response')), closedAgain)).not.toEqual([]);
+      } finally {
+        await nc.close();
+      }
+    });
+  });
+});
