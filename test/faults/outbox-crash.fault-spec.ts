@@ -14,7 +14,7 @@ describe('a relay that crashes between commit and publish', () => {
   let chat: Livechat;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ env: { OUTBOX_POLL_MS: '200' } });
+    stack = await TestStack.start({ env: { OUTBOX_POLL_MS: '200', CONSUMER_ACK_WAIT_SECONDS: '3' } });
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
     chat = new Livechat(api);
     await api.createAgent('outbox-agent');
