@@ -17,5 +17,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 3000
+# 3000: the gateway (API, health, metrics); 3101, 3102: health and metrics of rooms and routing
+EXPOSE 3000 3101 3102
 CMD ["node", "dist/apps/gateway/apps/gateway/src/main.js"]

@@ -33,6 +33,11 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** Where the replica answers /health/live, /health/ready and /metrics (the gateway: its API port). */
+  get healthUrl(): string {
+    return `http://127.0.0.1:${this.name === 'gateway' ? this.env.PORT : this.env.HEALTH_PORT}`;
+  }
+
   get running(): boolean {
     return this.child !== null && this.exitCode === null && this.exitSignal === null;
   }
@@ -130,13 +135,14 @@ export class TestStack {
       LIVECHAT_ADMIN_TOKEN: ADMIN_TOKEN,
       LOG_LEVEL: 'log',
       OUTBOX_POLL_MS: '200',
-      RPC_TIMEOUT_MS: '3000',
+      RPC_TIMEOUT_MS: '5000',
       ...options.env,
     };
     for (const name of ['rooms', 'routing', 'gateway'] as const) {
       for (let i = 0; i < replicas[name]; i += 1) {
         const env: Record<string, string> = { ...common };
         if (name === 'gateway') env.PORT = String(ports[i]);
+        else env.HEALTH_PORT = String(await freePort());
         const logFile = join(LOG_DIR, `${db.name}-${name}-${i}.log`);
         stack.services.push(new ServiceProcess(name, i, env, logFile));
       }

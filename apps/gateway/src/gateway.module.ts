@@ -1,13 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { natsConnectionOptions } from '@livechat/common';
+import { HealthIndicators, Metrics, MetricsModule, natsConnectionOptions } from '@livechat/common';
 import { AgentsController } from './admin/agents.controller.js';
 import { DepartmentsController } from './admin/departments.controller.js';
 import { InquiriesController } from './admin/inquiries.controller.js';
 import { SettingsController } from './admin/settings.controller.js';
 import { UsersController } from './admin/users.controller.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
+import { ConsoleModule } from './console/console.module.js';
 import { HealthController } from './health/health.controller.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
 import { RoomController } from './livechat/room.controller.js';
 import { VisitorController } from './livechat/visitor.controller.js';
 import { NATS_CLIENT, NatsRpc } from './rpc/nats-rpc.service.js';
@@ -21,6 +24,9 @@ export class GatewayModule {
         ClientsModule.register([
           { name: NATS_CLIENT, transport: Transport.NATS, options: natsConnectionOptions(config.NATS_URL, 'gateway') },
         ]),
+        ConsoleModule.forRoot(config),
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        MetricsModule.forRoot(new Metrics(config.METRICS_ENABLED)),
       ],
       controllers: [
         VisitorController,
@@ -32,7 +38,7 @@ export class GatewayModule {
         InquiriesController,
         HealthController,
       ],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, NatsRpc],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, NatsRpc, HealthIndicators, HttpMetrics],
     };
   }
 }

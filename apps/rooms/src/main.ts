@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { QUEUES } from '@livechat/contracts';
+import { CONSUMERS, QUEUES, STREAMS } from '@livechat/contracts';
 import { bootstrapMicroservice, exitOnStartupError, loadConfig } from '@livechat/common';
 import { AppModule } from './app.module.js';
 import { RoomsConfig } from './config/rooms.config.js';
@@ -12,6 +12,9 @@ try {
     natsUrl: config.NATS_URL,
     queue: QUEUES.rooms,
     logLevel: config.LOG_LEVEL,
+    http: { host: config.HEALTH_HOST, port: config.HEALTH_PORT },
+    metricsEnabled: config.METRICS_ENABLED,
+    consumers: [{ stream: STREAMS.decisions.name, durable: CONSUMERS.roomsDecisions }],
   });
 } catch (err) {
   exitOnStartupError('rooms', err);

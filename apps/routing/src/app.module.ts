@@ -15,6 +15,7 @@ import { DepartmentsService } from './departments/departments.service.js';
 import { InquiriesController } from './queue/inquiries.controller.js';
 import { InquiriesRepository } from './queue/inquiries.repository.js';
 import { QueueDispatcher } from './queue/queue.dispatcher.js';
+import { QueueMetrics } from './queue/queue.metrics.js';
 import { RoomEventsConsumer } from './queue/room-events.consumer.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsService } from './settings/settings.service.js';
@@ -40,6 +41,7 @@ export class AppModule {
         DepartmentsService,
         InquiriesRepository,
         QueueDispatcher,
+        QueueMetrics,
         RoomEventsConsumer,
         AdmissionService,
       ],

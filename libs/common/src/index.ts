@@ -15,3 +15,8 @@ export * from './database/database.module.js';
 export * from './database/sql.js';
 export * from './nats/draining-nats.server.js';
 export * from './rpc/transient-error.js';
+export * from './metrics/metrics.js';
+export * from './metrics/metrics.module.js';
+export * from './health/health.indicators.js';
+export * from './health/service-health.module.js';
+export * from './bootstrap/idle-connections.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { rpcRequest } from '@livechat/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 
@@ -23,6 +24,16 @@ export class NatsRpc implements OnApplicationBootstrap {
 
   isConnected(): boolean {
     return this.connected;
+  }
+
+  /** The client's NATS connection while it is connected, for readiness (a PING round trip). */
+  connection(): NatsConnection | null {
+    if (!this.connected) return null;
+    try {
+      return this.client.unwrap<NatsConnection>();
+    } catch {
+      return null;
+    }
   }
 
   request<T>(subject: string, payload: unknown): Promise<T> {

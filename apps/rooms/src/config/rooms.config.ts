@@ -7,6 +7,12 @@ export class RoomsConfig extends DatabaseConfig {
   @Min(50)
   @Max(60_000)
   ADMISSION_TIMEOUT_MS: number = 1_000;
+
+  /** Port of the HTTP listener for /health/live, /health/ready and /metrics; 0 takes a free port. */
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  HEALTH_PORT: number = 3101;
 }
 
 export const ROOMS_CONFIG = Symbol('ROOMS_CONFIG');

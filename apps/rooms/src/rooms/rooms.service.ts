@@ -9,7 +9,8 @@ import {
   type GetOrOpenRoomCommand,
   type GetOrOpenRoomReply,
 } from '@livechat/contracts';
-import { Outbox, randomId } from '@livechat/common';
+import { Metrics, Outbox, randomId } from '@livechat/common';
+import type { Counter, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { VisitorEntity } from '../visitors/visitor.entity.js';
 import { RoutingClient } from '../routing-client/routing.client.js';
@@ -19,15 +20,31 @@ import { RoomEntity } from './room.entity.js';
 import { toRoom } from './room.mapper.js';
 import { RoomsRepository } from './rooms.repository.js';
 
+/** Seconds from a room's queueing to its agent: 10 ms to an hour. */
+const TIME_TO_AGENT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+
 @Injectable()
 export class RoomsService {
+  private readonly opened: Counter;
+  private readonly closed: Counter;
+  private readonly timeToAgent: Histogram;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly rooms: RoomsRepository,
     private readonly visitors: VisitorsRepository,
     private readonly outbox: Outbox,
     private readonly routing: RoutingClient,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.opened = metrics.counter({ name: 'livechat_rooms_opened_total', help: 'Rooms opened (committed) by this replica' });
+    this.closed = metrics.counter({ name: 'livechat_rooms_closed_total', help: 'Rooms closed (committed) by this replica' });
+    this.timeToAgent = metrics.histogram({
+      name: 'livechat_time_to_agent_seconds',
+      help: "From a room's queuedAt to its first agent (the routing decision's occurredAt), observed when rooms applies the decision",
+      buckets: TIME_TO_AGENT_BUCKETS,
+    });
+  }
 
   /** SPEC §4: the room named by `rid`, else the visitor's open room, else a new one. */
   async getOrOpen(cmd: GetOrOpenRoomCommand): Promise<GetOrOpenRoomReply> {
@@ -64,6 +81,7 @@ export class RoomsService {
       await this.rooms.update(manager, room.id, changes);
       await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.closed, { ...room, ...changes }, now)]);
     });
+    this.closed.inc();
     this.outbox.flush();
     return { rid: cmd.rid, comment: 'Closed by visitor' };
   }
@@ -82,7 +100,10 @@ export class RoomsService {
       }
       return room;
     });
-    if (applied) this.outbox.flush();
+    if (!applied) return;
+    // Version 1 is the room's first assignment; later ones (its agent was deleted) are not a wait from queuedAt.
+    if (decision.agent && decision.version === 1) this.timeToAgent.observe(Math.max(0, at.getTime() - applied.queuedAt.getTime()) / 1000);
+    this.outbox.flush();
   }
 
   private async getOwnOpenRoom(token: string, rid: string): Promise<GetOrOpenRoomReply> {
@@ -118,6 +139,7 @@ export class RoomsService {
         return room;
       });
       if (opened) {
+        this.opened.inc();
         this.outbox.flush();
         return { room: toRoom(opened), newRoom: true };
       }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CONSUMERS, ROUTING_EVENTS, STREAMS, type AgentSelectedEvent } from '@livechat/contracts';
-import { DurableConsumer, NATS_CONNECTION } from '@livechat/common';
+import { DurableConsumer, Metrics, NATS_CONNECTION } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from '../config/rooms.config.js';
 import { RoomsService } from './rooms.service.js';
 
@@ -14,6 +14,7 @@ export class RoutingDecisionsConsumer implements OnApplicationBootstrap, BeforeA
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly rooms: RoomsService,
     @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -25,6 +26,7 @@ export class RoutingDecisionsConsumer implements OnApplicationBootstrap, BeforeA
         filterSubject: ROUTING_EVENTS.agentSelected,
         concurrency: 4,
         ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
+        metrics: this.metrics,
       },
       (msg) => this.rooms.applyDecision(msg.json<AgentSelectedEvent>()),
     );

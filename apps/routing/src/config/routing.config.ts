@@ -13,6 +13,12 @@ export class RoutingConfig extends DatabaseConfig {
   @Min(1)
   @Max(256)
   CONSUMER_CONCURRENCY: number = 4;
+
+  /** Port of the HTTP listener for /health/live, /health/ready and /metrics; 0 takes a free port. */
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  HEALTH_PORT: number = 3102;
 }
 
 export const ROUTING_CONFIG = Symbol('ROUTING_CONFIG');

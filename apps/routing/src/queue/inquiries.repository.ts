@@ -65,6 +65,22 @@ export class InquiriesRepository {
     );
   }
 
+  /**
+   * Rooms waiting per department (its _id; "none" for rooms without one), every department listed,
+   * 0 when nobody waits: one query over the queue's partial index, for the queue-depth gauge.
+   */
+  queueDepths(): Promise<{ department: string; depth: number }[]> {
+    return sql(this.inquiries.manager,
+      `WITH queued AS (
+         SELECT department_id, count(*)::int AS depth FROM routing.inquiries WHERE status = 'queued' GROUP BY department_id
+       )
+       SELECT d.id AS department, coalesce(q.depth, 0) AS depth
+         FROM routing.departments d LEFT JOIN queued q ON q.department_id = d.id
+       UNION ALL
+       SELECT 'none', coalesce((SELECT depth FROM queued WHERE department_id IS NULL), 0)`,
+    );
+  }
+
   listQueued(departmentId?: string): Promise<InquiryEntity[]> {
     return sql(this.inquiries.manager,
       `SELECT ${INQUIRY_COLUMNS} FROM routing.inquiries

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplication
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CONSUMERS, ROOM_EVENTS, STREAMS, type RoomEvent } from '@livechat/contracts';
-import { DurableConsumer, NATS_CONNECTION, sql } from '@livechat/common';
+import { DurableConsumer, Metrics, NATS_CONNECTION, sql } from '@livechat/common';
 import { DataSource } from 'typeorm';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
 import { InquiriesRepository } from './inquiries.repository.js';
@@ -23,6 +23,7 @@ export class RoomEventsConsumer implements OnApplicationBootstrap, BeforeApplica
     private readonly dataSource: DataSource,
     private readonly inquiries: InquiriesRepository,
     private readonly queue: QueueDispatcher,
+    private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,6 +36,7 @@ export class RoomEventsConsumer implements OnApplicationBootstrap, BeforeApplica
         filterSubject: 'room.*',
         concurrency: this.config.CONSUMER_CONCURRENCY,
         ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
+        metrics: this.metrics,
       },
       (msg) => this.handle(msg),
     );

@@ -1,7 +1,21 @@
-import { Logger, type DynamicModule, type INestApplicationContext, type LogLevel, type Type } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type INestApplicationContext,
+  type LogLevel,
+  type OnModuleDestroy,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from '../config/load-config.js';
+import { ServiceHealthModule } from '../health/service-health.module.js';
+import { Metrics } from '../metrics/metrics.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { DrainingNatsServer } from '../nats/draining-nats.server.js';
 import { natsConnectionOptions } from '../nats/nats-options.js';
 import { RpcErrorFilter } from '../rpc/rpc-error.filter.js';
@@ -48,23 +62,73 @@ export function exitGracefullyOnSignals(app: INestApplicationContext, name: stri
   process.once('SIGINT', stop);
 }
 
-/**
- * Starts a NATS request/reply service (rooms, routing): the module's onModuleInit hooks (migrations)
- * run before the server subscribes, and SIGTERM/SIGINT close the server, then the rest.
- */
-export async function bootstrapMicroservice(options: {
+/** Closes the NATS server before anything else shuts down (see bootstrapMicroservice). */
+@Injectable()
+class NatsServerCloser implements OnModuleDestroy {
+  constructor(@Inject(DrainingNatsServer) private readonly server: DrainingNatsServer) {}
+
+  onModuleDestroy(): Promise<void> {
+    return this.server.close();
+  }
+}
+
+@Module({})
+class ServiceRootModule {}
+
+export interface MicroserviceBootstrapOptions {
   name: string;
   module: Type<unknown> | DynamicModule;
   natsUrl: string;
   queue: string;
   logLevel: LogLevel;
-}): Promise<void> {
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(options.module, {
-    strategy: new DrainingNatsServer({ ...natsConnectionOptions(options.natsUrl, options.name), queue: options.queue }),
-    logger: logLevels(options.logLevel),
-  });
-  app.useGlobalFilters(new RpcErrorFilter());
+  /** The small HTTP listener for health and metrics; port 0 takes a free port. */
+  http: { host: string; port: number };
+  metricsEnabled: boolean;
+  /** The JetStream durable consumers the service reads from, for readiness. */
+  consumers: readonly { stream: string; durable: string }[];
+}
+
+/**
+ * Starts a NATS request/reply service (rooms, routing) as a hybrid Nest application: the NATS
+ * server in the queue group, and a small HTTP listener for `/health/live`, `/health/ready` and
+ * `/metrics`. The module's onModuleInit hooks (migrations) and onApplicationBootstrap hooks
+ * (consumers, relays) run before the server subscribes; "listening on" is logged once both the
+ * NATS server and the HTTP listener are up.
+ *
+ * SIGTERM/SIGINT keep SPEC §9.7's order: the NATS server is drained first (onModuleDestroy, the
+ * first shutdown hook: no new requests, the ones in hand answered), then consumers and relays stop
+ * (beforeApplicationShutdown), the HTTP listener closes, and last the NATS connections are drained
+ * and the database closed (onApplicationShutdown).
+ */
+export async function bootstrapMicroservice(options: MicroserviceBootstrapOptions): Promise<void> {
+  const metrics = new Metrics(options.metricsEnabled);
+  const server = new DrainingNatsServer({ ...natsConnectionOptions(options.natsUrl, options.name), queue: options.queue });
+  if (metrics.enabled) server.instrument(metrics);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    {
+      module: ServiceRootModule,
+      imports: [
+        options.module,
+        MetricsModule.forRoot(metrics),
+        ServiceHealthModule.forRoot({ server, consumers: options.consumers }),
+      ],
+      providers: [{ provide: DrainingNatsServer, useValue: server }, NatsServerCloser],
+    },
+    new FastifyAdapter(),
+    { logger: logLevels(options.logLevel) },
+  );
+  // The RPC filter is the microservice's own (not the HTTP side's). Deferred, so that the handlers
+  // are set up with it when the server starts; the application runs the lifecycle hooks, once.
+  const microservice = app.connectMicroservice<MicroserviceOptions>({ strategy: server }, { deferInitialization: true });
+  microservice.useGlobalFilters(new RpcErrorFilter());
+  (microservice as unknown as { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
   exitGracefullyOnSignals(app, options.name);
-  await app.listen();
-  new Logger(options.name).log(`listening on NATS queue group "${options.queue}"`);
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(options.http.port, options.http.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : options.http.port;
+  new Logger(options.name).log(
+    `listening on NATS queue group "${options.queue}" and on http://${options.http.host}:${port} (health, metrics)`,
+  );
 }

@@ -1,4 +1,13 @@
-import { IsIn, IsInt, IsUrl, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+
+/** `true`/`false` (or 1/0) from the environment; anything else is left for the validator to refuse. */
+function parseBoolean({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown {
+  const raw = obj[key];
+  if (raw === undefined || typeof raw === 'boolean') return raw;
+  const text = String(raw).trim().toLowerCase();
+  return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : raw;
+}
 
 /** Settings every service reads. Each service extends this with its own. */
 export class BaseConfig {
@@ -12,6 +21,11 @@ export class BaseConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Prometheus metrics at GET /metrics, and the per-request instrumentation behind them. */
+  @Transform(parseBoolean)
+  @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED: boolean = true;
 }
 
 /** Settings of a service that owns tables. */
@@ -37,4 +51,8 @@ export class DatabaseConfig extends BaseConfig {
   @Min(1)
   @Max(3_600)
   CONSUMER_ACK_WAIT_SECONDS: number = 30;
+
+  /** Bind address of the service's HTTP listener (health and metrics); its port is HEALTH_PORT. */
+  @IsString()
+  HEALTH_HOST: string = '0.0.0.0';
 }

@@ -1,5 +1,8 @@
 import { ServerNats } from '@nestjs/microservices';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { isDomainError } from '@livechat/contracts';
+import { performance } from 'node:perf_hooks';
+import { DURATION_BUCKETS, HistogramChildren, type Metrics } from '../metrics/metrics.js';
 
 /** ServerNats keeps these private; the drain needs them. */
 interface ServerNatsInternals {
@@ -12,9 +15,12 @@ interface ServerNatsInternals {
  * (unsubscribes, so the queue group sends them to other replicas), waits until the requests in
  * hand have been answered, then drains the connection. Nest's own `gracefulShutdown` waits a fixed
  * grace period instead.
+ *
+ * With `instrument(metrics)`, each request's handling time is observed by subject and outcome.
  */
 export class DrainingNatsServer extends ServerNats {
   private readonly inFlight = new Set<Promise<unknown>>();
+  private durations: HistogramChildren<'subject' | 'outcome'> | null = null;
 
   constructor(
     options: ConstructorParameters<typeof ServerNats>[0],
@@ -31,6 +37,45 @@ export class DrainingNatsServer extends ServerNats {
     } finally {
       this.inFlight.delete(handling);
     }
+  }
+
+  /**
+   * `livechat_rpc_duration_seconds{subject, outcome}`: from the request's arrival to its reply,
+   * outcome `ok`, the domain error code (`invalid-token`, `service-unavailable`…) or `internal`.
+   */
+  instrument(metrics: Metrics): void {
+    const histogram = metrics.histogram({
+      name: 'livechat_rpc_duration_seconds',
+      help: 'Time to handle a NATS request, from its arrival to its reply, by subject and outcome (ok, the domain error code, or internal)',
+      labelNames: ['subject', 'outcome'],
+      buckets: DURATION_BUCKETS,
+    });
+    this.durations = new HistogramChildren(histogram, ['subject', 'outcome']);
+  }
+
+  /** Nest calls this once per request, before the handler runs; the reply goes through what it answers. */
+  override getPublisher(...args: Parameters<ServerNats['getPublisher']>): ReturnType<ServerNats['getPublisher']> {
+    const publish = super.getPublisher(...args);
+    const durations = this.durations;
+    if (!durations) return publish;
+    const started = performance.now();
+    const subject: string = args[0].subject;
+    let observed = false;
+    return (packet: { err?: unknown }) => {
+      if (!observed) {
+        // The first packet is the reply (or the error); a later one only says the stream ended.
+        observed = true;
+        const outcome = packet.err === undefined ? 'ok' : isDomainError(packet.err) ? packet.err.code : 'internal';
+        durations.observe((performance.now() - started) / 1000, subject, outcome);
+      }
+      return publish(packet);
+    };
+  }
+
+  /** The connection that takes requests, while the server is listening. */
+  connection(): NatsConnection | null {
+    const client = (this as unknown as ServerNatsInternals).natsClient;
+    return client && !client.isClosed() ? client : null;
   }
 
   override async close(): Promise<void> {

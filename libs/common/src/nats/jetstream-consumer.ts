@@ -9,6 +9,8 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { Counter } from 'prom-client';
+import type { Metrics } from '../metrics/metrics.js';
 
 const SECOND_NS = 1_000_000_000;
 
@@ -21,6 +23,8 @@ export interface DurableConsumerOptions {
   ackWaitSeconds?: number;
   /** Messages handled at once by one replica. */
   concurrency?: number;
+  /** Counts redeliveries in `livechat_consumer_redeliveries_total{durable}`. */
+  metrics?: Metrics;
 }
 
 /**
@@ -35,6 +39,7 @@ export class DurableConsumer {
   private loop: Promise<void> | null = null;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly redeliveries: Counter.Internal | null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -42,6 +47,13 @@ export class DurableConsumer {
     private readonly handle: (msg: JsMsg) => Promise<void>,
   ) {
     this.logger = new Logger(`Consumer:${options.durable}`);
+    const redeliveries = options.metrics?.counter({
+      name: 'livechat_consumer_redeliveries_total',
+      help: 'JetStream messages delivered again (delivery count above 1: a handler failed, or its replica died before acknowledging), by durable consumer',
+      labelNames: ['durable'],
+    });
+    redeliveries?.inc({ durable: options.durable }, 0); // the series exists (at 0) before the first redelivery
+    this.redeliveries = redeliveries?.labels({ durable: options.durable }) ?? null;
   }
 
   async start(): Promise<void> {
@@ -108,6 +120,7 @@ export class DurableConsumer {
   }
 
   private async process(msg: JsMsg): Promise<void> {
+    if (msg.info.deliveryCount > 1) this.redeliveries?.inc();
     try {
       await this.handle(msg);
       msg.ack();

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NATS_CONNECTION } from '../nats/nats.module.js';
 import { sql } from '../database/sql.js';
+import { Metrics, withDeadline } from '../metrics/metrics.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
@@ -16,6 +17,8 @@ export interface OutboxOptions {
   pollMs: number;
   batchSize?: number;
   publishTimeoutMs?: number;
+  /** How long published rows are kept for a re-publish after a NATS restart; below the 2-minute duplicate window. */
+  retainMs?: number;
 }
 
 export interface OutboxMessage {
@@ -26,9 +29,12 @@ export interface OutboxMessage {
 
 /**
  * Transactional outbox. `add()` writes the event in the caller's transaction; after the commit the
- * relay publishes it to JetStream with the event id as message id, then deletes the row. A relay that
- * dies between publish and delete publishes again and JetStream drops the duplicate by message id
- * (within the stream's duplicate window); consumers are idempotent for anything older.
+ * relay publishes it to JetStream with the event id as message id, then marks the row published. A
+ * relay that dies between publish and mark publishes again and JetStream drops the duplicate by
+ * message id (within the stream's duplicate window). Published rows are kept for `retainMs` (shorter
+ * than that window): when the NATS connection comes back after a break, they are published again,
+ * since a NATS server that was killed may have acknowledged messages it had not yet written to disk;
+ * those it did keep are dropped as duplicates. Consumers are idempotent for anything else.
  */
 @Injectable()
 export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -44,8 +50,23 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     private readonly dataSource: DataSource,
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
+    @Optional() metrics?: Metrics,
   ) {
     this.js = jetstream(nc, { timeout: options.publishTimeoutMs ?? 5_000 });
+    void this.republishAfterReconnects(nc);
+    metrics?.collectedGauge({
+      name: 'livechat_outbox_backlog',
+      help: 'Events committed but not yet relayed to JetStream (unpublished rows in the outbox table), read on scrape',
+      labelNames: ['table'],
+      collect: async (gauge) => {
+        const [{ count }] = await withDeadline(
+          sql<{ count: number }>(this.dataSource.manager, `SELECT count(*)::int AS count FROM ${options.table} WHERE published_at IS NULL`),
+          1_000,
+          'the outbox backlog query',
+        );
+        gauge.set({ table: options.table }, count);
+      },
+    });
   }
 
   /** Appends events inside the caller's transaction. Call `flush()` after the commit. */
@@ -69,7 +90,10 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.flush(), this.options.pollMs);
+    this.timer = setInterval(() => {
+      this.flush();
+      void this.prune();
+    }, this.options.pollMs);
     this.timer.unref();
     this.flush();
   }
@@ -99,11 +123,42 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     }
   }
 
+  /** After a break in the connection, publish again what may have been lost with the server. */
+  private async republishAfterReconnects(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (status.type !== 'reconnect' || this.stopped) continue;
+      try {
+        const rows = await sql<{ id: string }>(
+          this.dataSource.manager,
+          `UPDATE ${this.options.table} SET published_at = NULL
+            WHERE published_at > now() - make_interval(secs => $1::double precision / 1000) RETURNING id`,
+          [this.retainMs],
+        );
+        this.logger.log(`NATS is back: publishing the last ${rows.length} events again (duplicates are dropped by message id)`);
+        this.flush();
+      } catch (err) {
+        this.logger.warn(`could not queue recent events for re-publishing: ${String(err)}`);
+      }
+    }
+  }
+
+  private get retainMs(): number {
+    return this.options.retainMs ?? 60_000;
+  }
+
+  private async prune(): Promise<void> {
+    await sql(
+      this.dataSource.manager,
+      `DELETE FROM ${this.options.table} WHERE published_at < now() - make_interval(secs => $1::double precision / 1000)`,
+      [this.retainMs],
+    ).catch((err: unknown) => this.logger.warn(`outbox prune failed: ${String(err)}`));
+  }
+
   private relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [this.options.lockKey]);
       const rows: { id: string; event_id: string; subject: string; payload: string }[] = await sql(manager,
-        `SELECT id, event_id, subject, payload FROM ${this.options.table} ORDER BY id LIMIT $1`,
+        `SELECT id, event_id, subject, payload FROM ${this.options.table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [this.options.batchSize ?? 500],
       );
       if (rows.length === 0) return 0;
@@ -111,7 +166,7 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
       // One connection publishes in order, so the stream stores the batch in outbox order.
       await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id })));
       faultPoint('outbox:after-publish');
-      await sql(manager, `DELETE FROM ${this.options.table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await sql(manager, `UPDATE ${this.options.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }

@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { STREAMS } from '@livechat/contracts';
+import { natsConnectionOptions } from '@livechat/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import { RoomEventBuffer } from './room-event-buffer.js';
+
+/**
+ * Feeds the console's RoomEventBuffer from the `LIVECHAT` stream with an ordered consumer: an
+ * ephemeral, unacknowledged consumer of this replica alone (the durable consumers of rooms and
+ * routing are not touched). It starts at the stream's last `capacity` messages, so the console's
+ * list is not empty after a restart, then follows new events live; after a failure it resumes at
+ * the sequence after the last one taken. It never holds up the gateway: the HTTP API starts and
+ * answers whether or not this feed is connected.
+ */
+@Injectable()
+export class RoomEventFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ConsoleFeed');
+  private nc: NatsConnection | null = null;
+  private messages: ConsumerMessages | null = null;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private consuming = false;
+  private natsUp = true;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'NATS_URL'>,
+    readonly buffer: RoomEventBuffer,
+  ) {}
+
+  /** True while the ordered consumer runs over a connected NATS connection. */
+  get live(): boolean {
+    return this.consuming && this.natsUp;
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.messages?.close().catch(() => undefined);
+    // Nothing to flush: the console only reads (the server drops the ephemeral consumer after its
+    // inactivity threshold). Closing also fails a JetStream request the loop may be waiting on.
+    await this.nc?.close().catch(() => undefined);
+    // A connection attempt in progress cannot be cancelled: the shutdown does not wait for it.
+    await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const nc = await this.connection();
+        const stream = STREAMS.events.name;
+        const { state } = await (await jetstreamManager(nc)).streams.info(stream);
+        if (this.buffer.lastSeq > state.last_seq) this.buffer.clear(); // the stream was recreated
+        const start =
+          this.buffer.lastSeq > 0
+            ? this.buffer.lastSeq + 1
+            : Math.max(1, state.first_seq, state.last_seq - this.buffer.capacity + 1);
+        const consumer = await jetstream(nc).consumers.get(stream, {
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: start,
+        });
+        this.messages = await consumer.consume({ max_messages: this.buffer.capacity });
+        if (this.stopped) break;
+        this.consuming = true;
+        this.logger.log(`following stream ${stream} from sequence ${start}`);
+        failures = 0;
+        for await (const msg of this.messages) {
+          let event: unknown;
+          try {
+            event = msg.json();
+          } catch {
+            this.logger.warn(`${msg.subject} #${msg.seq}: not JSON, skipped`);
+            continue;
+          }
+          this.buffer.add(msg.seq, event);
+        }
+      } catch (err) {
+        if (this.stopped) break;
+        failures += 1;
+        // The stream does not exist until rooms has started once; NATS may be away.
+        if (failures === 1 || failures % 20 === 0) this.logger.warn(`room events unavailable, retrying: ${String(err)}`);
+      } finally {
+        this.consuming = false;
+        this.messages = null;
+      }
+      if (!this.stopped) await this.pause(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
+    }
+  }
+
+  /** Waits `ms` before the next attempt, or less when the application shuts down. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    }).finally(() => (this.wake = null));
+  }
+
+  private async connection(): Promise<NatsConnection> {
+    if (this.nc && !this.nc.isClosed()) return this.nc;
+    const nc = await connect(natsConnectionOptions(this.config.NATS_URL, 'gateway-console'));
+    this.nc = nc;
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') this.natsUp = false;
+        else if (status.type === 'reconnect') this.natsUp = true;
+      }
+    })();
+    this.natsUp = true;
+    if (this.stopped) await nc.close();
+    return nc;
+  }
+}

@@ -1,0 +1,197 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expectEventually } from '../support/eventually.js';
+import { Api } from '../support/http.js';
+import { Livechat } from '../support/livechat.js';
+import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
+const RECENT = '/api/v1/console/rooms.recent';
+
+describe('the operator console', () => {
+  let stack: TestStack;
+  let api: Api;
+  let chat: Livechat;
+  let profile: string;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+    stack = await TestStack.start();
+    api = new Api(stack.baseUrl, ADMIN_TOKEN);
+    chat = new Livechat(api);
+    await api.setSetting('Livechat_accept_chats_with_no_agents', true);
+    // A fresh profile for each run: playwright takes it as launchPersistentContext's directory
+    // (the --user-data-dir flag itself is refused in args).
+    profile = mkdtempSync(join(tmpdir(), 'livechat-console-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await stack?.stop();
+  });
+
+  /** Polls the page until `check` holds, failing with its last error after the deadline. */
+  function eventuallyInPage(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
+    return expectEventually(check, { timeoutMs, intervalMs: 100 });
+  }
+
+  describe('GET /api/v1/console/rooms.recent', () => {
+    it('answers 401 without the operator token, and with a wrong one', async () => {
+      for (const headers of [{}, { 'x-auth-token': 'wrong-token' }] as Record<string, string>[]) {
+        const res = await api.get(RECENT, { headers });
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual({ success: false, error: 'unauthorized' });
+      }
+    });
+
+    it('refuses a count out of bounds and unknown parameters', async () => {
+      for (const query of ['count=0', 'count=101', 'count=many', 'limit=5']) {
+        const res = await api.get(`${RECENT}?${query}`, { admin: true });
+        expect(res.status, query).toBe(400);
+        expect(res.body.success).toBe(false);
+      }
+    });
+
+    it("answers the buffer's rooms in the success envelope", async () => {
+      const res = await api.get<{ rooms: unknown[]; feed: Record<string, unknown> }>(RECENT, { admin: true });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ success: true, rooms: expect.any(Array), feed: { capacity: 100 } });
+    });
+  });
+
+  it('serves the page as static HTML with no data and a strict content security policy', async () => {
+    const res = await fetch(`${stack.baseUrl}/console`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*script-src 'sha256-/);
+    const html = await res.text();
+    expect(html).toContain('operator console');
+    expect(html).not.toContain(ADMIN_TOKEN);
+  });
+
+  it('refuses a wrong token, then shows the queue, the agents and the recent rooms live', async () => {
+    const scriptErrors: string[] = [];
+    page.on('pageerror', (err) => scriptErrors.push(err.message));
+    page.on('console', (msg) => {
+      // The browser logs each refused request of the wrong-token attempt; anything else is a fault.
+      if (msg.type() === 'error' && !/status of 401/.test(msg.text())) scriptErrors.push(msg.text());
+    });
+    await page.goto(`${stack.baseUrl}/console`);
+
+    // A wrong token: an error, nothing listed, nothing kept.
+    await page.fill('#token', 'wrong-token');
+    await page.click('#login button[type=submit]');
+    await eventuallyInPage(async () => {
+      expect(await page.isVisible('#login-error')).toBe(true);
+      expect(await page.textContent('#login-error')).toMatch(/refused/);
+    });
+    expect(await page.isVisible('#dashboard')).toBe(false);
+    expect(await page.locator('#agents tbody tr, #queue li, #rooms tbody tr').count()).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    // The right token.
+    await page.fill('#token', ADMIN_TOKEN);
+    await page.click('#login button[type=submit]');
+    await eventuallyInPage(async () => expect(await page.isVisible('#dashboard')).toBe(true));
+    expect(await page.isVisible('#login-error')).toBe(false);
+
+    // No agent available: the room waits in the queue. Its visitor's name is markup, shown as text.
+    await chat.retireAllAgents();
+    const name = 'Mary <img src=x onerror="window.__injected=1"> & co';
+    const { room } = await chat.openRoom({ name });
+    const rid = room._id as string;
+    const queued = page.locator(`#queue [data-rid="${rid}"]`);
+    await eventuallyInPage(async () => expect(await queued.count()).toBe(1));
+    expect(await queued.locator('.name').textContent()).toBe(name);
+    expect(await page.locator('#queue img').count()).toBe(0);
+    expect(await page.locator('#queue-section h3').first().textContent()).toMatch(/No department/);
+    const recent = page.locator(`#rooms tbody tr[data-rid="${rid}"]`);
+    await eventuallyInPage(async () => expect(await recent.locator('.state').textContent()).toBe('waiting'));
+    mkdirSync(LOG_DIR, { recursive: true });
+    await page.screenshot({ path: join(LOG_DIR, 'console-queued.png'), fullPage: true });
+
+    // An agent appears: the room leaves the queue, is served, and the agent's load is 1 of 3.
+    const username = 'console-alice';
+    await api.createAgent(username, { name: 'Alice Console', maxChats: 3 });
+    await eventuallyInPage(async () => {
+      expect(await queued.count()).toBe(0);
+      expect(await recent.locator('.state').textContent()).toBe(`served by ${username}`);
+      const agent = page.locator(`#agents tbody tr[data-username="${username}"]`);
+      expect(await agent.locator('.load-text').textContent()).toBe('1 / 3');
+      expect(await agent.locator('.presence').textContent()).toBe('online');
+      expect(await agent.locator('.availability').textContent()).toBe('available');
+    });
+    expect(await page.isVisible('#queue-empty')).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+    expect(await page.evaluate(() => sessionStorage.getItem('livechat.operatorToken'))).toBe(ADMIN_TOKEN);
+
+    await page.screenshot({ path: join(LOG_DIR, 'console.png'), fullPage: true });
+    expect(scriptErrors).toEqual([]);
+
+    // Signing out forgets the token and empties the page.
+    await page.click('#logout');
+    expect(await page.isVisible('#login')).toBe(true);
+    expect(await page.locator('#agents tbody tr, #queue li, #rooms tbody tr').count()).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    // The API answers the same room, without the visitor's token.
+    const res = await api.get<{ rooms: Record<string, any>[] }>(RECENT, { admin: true });
+    const listed = res.body.rooms.find((r) => r._id === rid);
+    expect(listed).toMatchObject({ open: true, servedBy: { username }, lastEvent: { type: 'room.assigned' } });
+    expect(JSON.stringify(listed)).not.toContain(room.v.token);
+  });
+
+  it('refills the recent rooms from the stream after a gateway restart', async () => {
+    const { room } = await chat.openRoom({ name: 'After restart' });
+    type Reply = { rooms: Record<string, any>[]; feed: { live: boolean; buffered: number } };
+    const before = await expectEventually(async () => {
+      const res = await api.get<Reply>(RECENT, { admin: true });
+      const listed = res.body.rooms.find((r) => r._id === room._id);
+      expect(listed).toBeDefined();
+      return res.body;
+    });
+    // The browser stays open: its idle and preconnected sockets must not hold up the shutdown.
+    const gateway = stack.service('gateway');
+    const stopping = Date.now();
+    expect(await gateway.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    await browser.close();
+    await gateway.start();
+    const after = await expectEventually(async () => {
+      const res = await api.get<Reply>(RECENT, { admin: true });
+      expect(res.body.feed.live).toBe(true);
+      expect(res.body.rooms.length).toBeGreaterThanOrEqual(before.rooms.length);
+      return res.body;
+    });
+    expect(after.feed.buffered).toBeGreaterThanOrEqual(before.feed.buffered);
+    // The room may have moved on meanwhile (an agent took it): the same room, at the same or a later event.
+    const [was, is] = [before, after].map((reply) => reply.rooms.find((r) => r._id === room._id)!);
+    expect(is).toMatchObject({ _id: was._id, fname: was.fname });
+    expect(Date.parse(is.lastEvent.occurredAt)).toBeGreaterThanOrEqual(Date.parse(was.lastEvent.occurredAt));
+  });
+});
