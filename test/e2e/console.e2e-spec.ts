@@ -8,7 +8,7 @@ import { Api } from '../support/http.js';
 import { Livechat } from '../support/livechat.js';
 import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -12,7 +12,7 @@ interface ServerNatsInternals {
 
 /**
  * Nest's NATS server, with a shutdown that loses no request: it stops taking new requests
- * (unsubscribes, so the queue group sends them to other replicas), waits until the requests in
+ * (drains its subscriptions, so the queue group sends new ones to other replicas), waits until the requests in
  * hand have been answered, then drains the connection. Nest's own `gracefulShutdown` waits a fixed
  * grace period instead.
  *
@@ -82,8 +82,11 @@ export class DrainingNatsServer extends ServerNats {
     const internals = this as unknown as ServerNatsInternals;
     const client = internals.natsClient;
     if (!client) return;
-    for (const sub of internals.subscriptions) sub.unsubscribe();
     const deadline = new Promise((resolve) => setTimeout(resolve, this.drainTimeoutMs).unref());
+    // drain(), not unsubscribe(): the server may route requests to this replica until it has
+    // processed the UNSUB, and the client may hold delivered ones not yet handed to the callback;
+    // unsubscribe() would drop both, and their callers would wait out their deadline (504).
+    await Promise.race([Promise.allSettled(internals.subscriptions.map((sub) => sub.drain())), deadline]);
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     await client.drain().catch(() => undefined);
     internals.natsClient = null;
