@@ -47,7 +47,10 @@ describe('routing with two replicas of rooms and routing (SPEC §9.2, §9.3, §9
     });
 
     // The 9 served are the 9 oldest, and closing 3 serves the next 3 oldest.
-    const byAge = (await assignments()).sort((a, b) => a.queued_at.getTime() - b.queued_at.getTime() || a.room_id.localeCompare(b.room_id));
+    // Oldest first exactly as the queue defines it (queued_at, then id, in the database's collation).
+    const byAge = await stack.db.query<{ room_id: string; status: string }>(
+      `SELECT room_id, status FROM routing.inquiries ORDER BY queued_at, id`,
+    );
     const waiting = byAge.filter((r) => r.status === 'queued').map((r) => r.room_id);
     const served = byAge.filter((r) => r.status === 'taken').map((r) => r.room_id);
     const toClose = served.slice(0, 3).map((rid) => rooms.find((r) => r.rid === rid)!);
