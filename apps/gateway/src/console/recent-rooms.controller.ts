@@ -1,9 +1,7 @@
-import { applyDecorators, Controller, Get, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ERRORS } from '@livechat/contracts';
+import { Controller, Get, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
-import { API_TAGS, ApiRejects, OPERATOR_TOKEN_SCHEME } from '../docs/api-docs.decorators.js';
-import { UnauthorizedReplySchema } from '../docs/common.schema.js';
+import { ApiOperatorAuth, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import type { RecentRoom } from './room-event-buffer.js';
@@ -13,23 +11,10 @@ import { RecentRoomsReplySchema } from './dto/recent-room.schema.js';
 
 const DEFAULT_COUNT = 25;
 
-/** An operator endpoint answered from this replica's memory: no NATS request, so no 503 or 504. */
-function ApiLocalOperatorEndpoint(): ReturnType<typeof applyDecorators> {
-  return applyDecorators(
-    ApiTags(API_TAGS.operators),
-    ApiSecurity(OPERATOR_TOKEN_SCHEME),
-    ApiUnauthorizedResponse({
-      type: UnauthorizedReplySchema,
-      description: 'Missing, repeated or wrong `X-Auth-Token`.',
-      example: { success: false, error: ERRORS.unauthorized.error },
-    }),
-  );
-}
-
 /** The operator console's recent rooms, from the gateway's in-memory buffer of room events. */
 @Controller('api/v1/console')
 @UseGuards(OperatorTokenGuard)
-@ApiLocalOperatorEndpoint()
+@ApiOperatorAuth()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class RecentRoomsController {
   constructor(private readonly feed: RoomEventFeed) {}

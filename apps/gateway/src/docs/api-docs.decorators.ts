@@ -50,8 +50,8 @@ export function ApiLivechatController(): ClassAndMethodDecorator {
   return applyDecorators(ApiTags(API_TAGS.livechat), ApiTransportFailures());
 }
 
-/** An operator controller: every endpoint needs `X-Auth-Token`, and answers 401 without it. */
-export function ApiOperatorController(): ClassAndMethodDecorator {
+/** An operator endpoint: it needs `X-Auth-Token`, and answers 401 without it. */
+export function ApiOperatorAuth(): ClassAndMethodDecorator {
   return applyDecorators(
     ApiTags(API_TAGS.operators),
     ApiSecurity(OPERATOR_TOKEN_SCHEME),
@@ -60,8 +60,12 @@ export function ApiOperatorController(): ClassAndMethodDecorator {
       description: 'Missing, repeated or wrong `X-Auth-Token`.',
       example: { success: false, error: ERRORS.unauthorized.error },
     }),
-    ApiTransportFailures(),
   );
+}
+
+/** An operator controller: operator auth, and the NATS transport failures of every forwarded call. */
+export function ApiOperatorController(): ClassAndMethodDecorator {
+  return applyDecorators(ApiOperatorAuth(), ApiTransportFailures());
 }
 
 function envelope(error: DomainError): Record<string, unknown> {

@@ -84,3 +84,16 @@ export class UserRefSchema {
   @ApiProperty({ example: 'agent.smith' })
   username: string;
 }
+
+/** A visitor as rooms and inquiries name them. */
+@ApiSchema({ name: 'VisitorRef' })
+export class VisitorRefSchema {
+  @ApiProperty(ID_DOC)
+  _id: string;
+
+  @ApiProperty({ example: 'guest-1' })
+  username: string;
+
+  @ApiProperty({ example: 'visitor-token-1' })
+  token: string;
+}

@@ -1,20 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { Inquiry } from '@livechat/contracts';
-import { DATE_DOC, ID_DOC, SuccessReplySchema } from '../../docs/common.schema.js';
+import { DATE_DOC, ID_DOC, SuccessReplySchema, VisitorRefSchema } from '../../docs/common.schema.js';
 
 /** The waiting queue as the operator endpoints answer it (SPEC §6, §7), for the API document. */
-
-@ApiSchema({ name: 'InquiryVisitor' })
-export class InquiryVisitorSchema {
-  @ApiProperty(ID_DOC)
-  _id: string;
-
-  @ApiProperty({ example: 'guest-1' })
-  username: string;
-
-  @ApiProperty({ example: 'visitor-token-1' })
-  token: string;
-}
 
 @ApiSchema({ name: 'Inquiry' })
 export class InquirySchema implements Omit<Inquiry, 'status'> {
@@ -36,8 +24,8 @@ export class InquirySchema implements Omit<Inquiry, 'status'> {
   @ApiProperty({ enum: ['queued', 'taken'], description: 'queued in inquiries.queued; taken in the inquiries.take reply' })
   status: 'queued' | 'taken';
 
-  @ApiProperty({ type: () => InquiryVisitorSchema })
-  v: InquiryVisitorSchema;
+  @ApiProperty({ type: () => VisitorRefSchema })
+  v: VisitorRefSchema;
 }
 
 @ApiSchema({ name: 'InquiryListReply' })

@@ -1,20 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { Room, RoomSource } from '@livechat/contracts';
-import { DATE_DOC, ID_DOC, SuccessReplySchema, UserRefSchema } from '../../docs/common.schema.js';
+import { DATE_DOC, ID_DOC, SuccessReplySchema, UserRefSchema, VisitorRefSchema } from '../../docs/common.schema.js';
 
 /** The room as the API answers it (SPEC §4 "The room object"), for the API document. */
 
 @ApiSchema({ name: 'RoomVisitor' })
-export class RoomVisitorSchema {
-  @ApiProperty(ID_DOC)
-  _id: string;
-
-  @ApiProperty({ example: 'guest-1' })
-  username: string;
-
-  @ApiProperty({ example: 'visitor-token-1' })
-  token: string;
-
+export class RoomVisitorSchema extends VisitorRefSchema {
   @ApiProperty({ description: '"offline" once the room is closed', example: 'online' })
   status: string;
 }
