@@ -1,3 +1,5 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { expectEventually } from '../support/eventually.js';
 import { Api } from '../support/http.js';
 import { readStream } from '../support/jetstream.js';
@@ -76,5 +78,34 @@ describe('a relay that crashes between commit and publish', () => {
     expect(new Set(decisions.map((d) => d.data.eventId)).size).toBe(decisions.length);
     await expectEventually(async () => expect((await eventsOf(rid)).filter((e) => e.subject === 'room.assigned')).toHaveLength(1));
     await expectEventually(async () => expect(await stack.db.query('SELECT 1 FROM routing.outbox WHERE published_at IS NULL')).toHaveLength(0));
+  });
+
+  it('publishes recent events again when NATS comes back, so an event NATS acknowledged and then lost arrives', async () => {
+    const token = await chat.visitor();
+    const rid = (await api.room({ token })).body.room._id as string;
+    const [opened] = await expectEventually(async () => {
+      const mine = (await eventsOf(rid)).filter((e) => e.subject === 'room.opened');
+      expect(mine).toHaveLength(1);
+      return mine;
+    });
+    // Make NATS lose it, as a server killed before writing an acknowledged message to disk does.
+    const nc = await connect({ servers: stack.nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const stored = await jsm.streams.getMessage('LIVECHAT', { last_by_subj: 'room.opened' });
+      expect(stored?.json<{ eventId: string }>().eventId).toBe(opened.data.eventId);
+      await jsm.streams.deleteMessage('LIVECHAT', stored!.seq, true);
+    } finally {
+      await nc.close();
+    }
+    expect((await eventsOf(rid)).filter((e) => e.subject === 'room.opened')).toHaveLength(0);
+    await stack.nats.kill('SIGKILL');
+    await stack.nats.restart();
+    const back = await expectEventually(async () => {
+      const mine = (await eventsOf(rid)).filter((e) => e.subject === 'room.opened');
+      expect(mine).toHaveLength(1);
+      return mine;
+    }, { timeoutMs: 20_000 });
+    expect(back[0].data.eventId).toBe(opened.data.eventId);
   });
 });

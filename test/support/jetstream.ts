@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, DeliverPolicy } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
 export interface StoredEvent {
@@ -28,4 +28,3 @@ export async function readStream(natsUrl: string, stream = 'LIVECHAT'): Promise<
   }
 }
 
-export { AckPolicy };
