@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RoomSource } from '@livechat/contracts';
+import { selectList } from '@livechat/common';
 
 @Entity({ schema: 'rooms', name: 'rooms' })
 export class RoomEntity {
@@ -79,10 +80,34 @@ export class RoomEntity {
   customFields: Record<string, string> | null;
 }
 
+/** RoomEntity's properties and their columns, for hand-written SQL (see `selectList`). */
+export const ROOM_COLUMN_NAMES: Record<keyof RoomEntity, string> = {
+  id: 'id',
+  visitorId: 'visitor_id',
+  visitorUsername: 'visitor_username',
+  visitorToken: 'visitor_token',
+  visitorStatus: 'visitor_status',
+  fname: 'fname',
+  departmentId: 'department_id',
+  open: 'open',
+  msgs: 'msgs',
+  usersCount: 'users_count',
+  source: 'source',
+  ts: 'ts',
+  updatedAt: 'updated_at',
+  lm: 'lm',
+  queuedAt: 'queued_at',
+  servedById: 'served_by_id',
+  servedByUsername: 'served_by_username',
+  servedByTs: 'served_by_ts',
+  assignmentVersion: 'assignment_version',
+  closedAt: 'closed_at',
+  closer: 'closer',
+  closedById: 'closed_by_id',
+  closedByUsername: 'closed_by_username',
+  metrics: 'metrics',
+  customFields: 'custom_fields',
+};
+
 /** Columns aliased to RoomEntity's properties, for RETURNING clauses of hand-written writes. */
-export const ROOM_COLUMNS = `id, visitor_id AS "visitorId", visitor_username AS "visitorUsername",
-  visitor_token AS "visitorToken", visitor_status AS "visitorStatus", fname, department_id AS "departmentId",
-  open, msgs, users_count AS "usersCount", source, ts, updated_at AS "updatedAt", lm, queued_at AS "queuedAt",
-  served_by_id AS "servedById", served_by_username AS "servedByUsername", served_by_ts AS "servedByTs",
-  assignment_version AS "assignmentVersion", closed_at AS "closedAt", closer, closed_by_id AS "closedById",
-  closed_by_username AS "closedByUsername", metrics, custom_fields AS "customFields"`;
+export const ROOM_COLUMNS = selectList(ROOM_COLUMN_NAMES);

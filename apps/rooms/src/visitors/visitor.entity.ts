@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { selectList } from '@livechat/common';
 import type { RoomEntity } from '../rooms/room.entity.js';
 
 @Entity({ schema: 'rooms', name: 'visitors' })
@@ -40,6 +41,20 @@ export class VisitorEntity {
   openRoom?: RoomEntity | null;
 }
 
+/** VisitorEntity's columns (its properties but the joined `openRoom`), for hand-written SQL (see `selectList`). */
+export const VISITOR_COLUMN_NAMES: Record<Exclude<keyof VisitorEntity, 'openRoom'>, string> = {
+  id: 'id',
+  token: 'token',
+  username: 'username',
+  name: 'name',
+  email: 'email',
+  phone: 'phone',
+  departmentId: 'department_id',
+  status: 'status',
+  livechatData: 'livechat_data',
+  ts: 'ts',
+  updatedAt: 'updated_at',
+};
+
 /** Columns aliased to VisitorEntity's properties, for RETURNING clauses of hand-written writes. */
-export const VISITOR_COLUMNS = `id, token, username, name, email, phone, department_id AS "departmentId", status,
-  livechat_data AS "livechatData", ts, updated_at AS "updatedAt"`;
+export const VISITOR_COLUMNS = selectList(VISITOR_COLUMN_NAMES);
