@@ -1,13 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
 import { QUEUES, STREAMS } from '@livechat/contracts';
-import { NatsModule, natsConnectionOptions, OutboxModule } from '@livechat/common';
+import { NatsModule, OutboxModule } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from './config/rooms.config.js';
 import { roomsDatabase, ROOMS_LOCKS } from './database/database.module.js';
 import { RoomsController } from './rooms/rooms.controller.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
 import { RoomsService } from './rooms/rooms.service.js';
-import { ROUTING_CLIENT, RoutingClient } from './routing-client/routing.client.js';
+import { RoutingClient } from './routing-client/routing.client.js';
 import { VisitorsController } from './visitors/visitors.controller.js';
 import { VisitorsRepository } from './visitors/visitors.repository.js';
 import { VisitorsService } from './visitors/visitors.service.js';
@@ -22,13 +21,6 @@ export class AppModule {
         roomsDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
         OutboxModule.forRoot({ table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
-        ClientsModule.register([
-          {
-            name: ROUTING_CLIENT,
-            transport: Transport.NATS,
-            options: natsConnectionOptions(config.NATS_URL, `${QUEUES.rooms}-client`),
-          },
-        ]),
       ],
       controllers: [VisitorsController, RoomsController],
       providers: [

@@ -6,7 +6,11 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js'
 
 export const NATS_CLIENT = Symbol('NATS_CLIENT');
 
-/** Every call the gateway makes to a service: one NATS request with the configured deadline. */
+/**
+ * Every call the gateway makes to a service: one NATS request with the configured deadline. Nest's
+ * ClientNats keeps the connection (and its status, for readiness); requests go through `rpcRequest`
+ * on that connection.
+ */
 @Injectable()
 export class NatsRpc implements OnApplicationBootstrap {
   private connected = false;
@@ -37,6 +41,6 @@ export class NatsRpc implements OnApplicationBootstrap {
   }
 
   request<T>(subject: string, payload: unknown): Promise<T> {
-    return rpcRequest<T>(this.client, subject, payload, this.config.RPC_TIMEOUT_MS);
+    return rpcRequest<T>(this.connection(), subject, payload, this.config.RPC_TIMEOUT_MS);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ClientProxy, RpcException } from '@nestjs/microservices';
+import { RpcException } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ERRORS,
   ROUTING_COMMANDS,
@@ -7,10 +8,8 @@ import {
   type PrepareRoomReply,
   type ResolveDepartmentReply,
 } from '@livechat/contracts';
-import { rpcRequest } from '@livechat/common';
+import { NATS_CONNECTION, rpcRequest } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from '../config/rooms.config.js';
-
-export const ROUTING_CLIENT = Symbol('ROUTING_CLIENT');
 
 /** What rooms asks routing synchronously: only questions whose answer decides the reply. */
 @Injectable()
@@ -18,13 +17,13 @@ export class RoutingClient {
   private readonly logger = new Logger('RoutingClient');
 
   constructor(
-    @Inject(ROUTING_CLIENT) private readonly client: ClientProxy,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
   ) {}
 
   async resolveDepartment(department: string): Promise<string | null> {
     const reply = await rpcRequest<ResolveDepartmentReply>(
-      this.client,
+      this.nc,
       ROUTING_COMMANDS.resolveDepartment,
       { department },
       this.config.RPC_TIMEOUT_MS,
@@ -40,7 +39,7 @@ export class RoutingClient {
    */
   async prepareRoomOrAdmit(cmd: PrepareRoomCommand): Promise<PrepareRoomReply> {
     try {
-      return await rpcRequest<PrepareRoomReply>(this.client, ROUTING_COMMANDS.prepareRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
+      return await rpcRequest<PrepareRoomReply>(this.nc, ROUTING_COMMANDS.prepareRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
     } catch (err) {
       const code = err instanceof RpcException ? (err.getError() as { code?: string }).code : undefined;
       if (code !== ERRORS.serviceUnavailable.code && code !== ERRORS.timeout.code) throw err;

@@ -1,23 +1,38 @@
-import { ClientProxy, RpcException } from '@nestjs/microservices';
+import { RpcException } from '@nestjs/microservices';
+import { errors, type NatsConnection } from '@nats-io/transport-node';
 import { ERRORS, isDomainError } from '@livechat/contracts';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { randomId } from '../ids.js';
 
-/**
- * One NATS request with a deadline. Failures come back as an RpcException carrying a DomainError:
- * the callee's own domain error, `timeout` when the deadline passed, `service-unavailable` when
- * nobody answers the subject or NATS is unreachable.
- */
-export async function rpcRequest<T>(client: ClientProxy, subject: string, payload: unknown, deadlineMs: number): Promise<T> {
-  try {
-    return await firstValueFrom(client.send<T>(subject, payload).pipe(timeout(deadlineMs)));
-  } catch (err) {
-    throw new RpcException(toDomainError(err));
-  }
+/** What Nest's NATS server answers: the handler's result, or its error (a DomainError from RpcErrorFilter). */
+interface NestReply<T> {
+  response?: T;
+  err?: unknown;
 }
 
-function toDomainError(err: unknown) {
-  if (isDomainError(err)) return err;
-  if (err instanceof TimeoutError) return ERRORS.timeout;
-  // No responders (NATS answers an empty 503 message), connection lost or not connected.
-  return ERRORS.serviceUnavailable;
+/**
+ * One NATS request with a deadline, to a Nest message handler (`@MessagePattern(subject)`), in Nest's
+ * wire format (`{pattern, data, id}` out, `{id, response | err}` back). It goes through the
+ * connection's shared reply subscription: Nest's own ClientNats subscribes and unsubscribes a reply
+ * inbox for every request, three protocol messages and a server-side subscription change each time.
+ *
+ * Failures come back as an RpcException carrying a DomainError: the callee's own domain error,
+ * `timeout` when the deadline passed, `service-unavailable` when nobody answers the subject or NATS
+ * is unreachable.
+ */
+export async function rpcRequest<T>(nc: NatsConnection | null, subject: string, payload: unknown, deadlineMs: number): Promise<T> {
+  if (!nc || nc.isClosed()) throw new RpcException(ERRORS.serviceUnavailable);
+  let reply: NestReply<T>;
+  try {
+    const msg = await nc.request(subject, JSON.stringify({ pattern: subject, data: payload, id: randomId() }), { timeout: deadlineMs });
+    reply = msg.json<NestReply<T>>();
+  } catch (err) {
+    throw new RpcException(isTimeout(err) ? ERRORS.timeout : ERRORS.serviceUnavailable);
+  }
+  if (reply.err !== undefined) throw new RpcException(isDomainError(reply.err) ? reply.err : ERRORS.serviceUnavailable);
+  return reply.response as T;
+}
+
+function isTimeout(err: unknown): boolean {
+  if (err instanceof errors.TimeoutError) return true;
+  return err instanceof errors.RequestError && err.cause instanceof errors.TimeoutError;
 }
