@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { AgentSelectedEvent } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
-import { ROOM_COLUMNS, RoomEntity } from './room.entity.js';
-import { sql } from '@livechat/common';
+import { ROOM_COLUMN_NAMES, ROOM_COLUMNS, RoomEntity } from './room.entity.js';
+import { selectList, sql } from '@livechat/common';
 
 @Injectable()
 export class RoomsRepository {
@@ -47,20 +47,32 @@ export class RoomsRepository {
   }
 
   /**
-   * Sets (or, with agent null, clears) servedBy when the decision is newer than the room's last one
-   * and the room is open. Answers the room as it now is, or null when nothing changed.
+   * Applies routing's decisions: sets (or, with agent null, clears) servedBy where the decision is
+   * newer than the room's last one and the room is open, in one statement. The rooms must be
+   * distinct. Answers each changed room as it now is, with the decision that changed it.
    */
-  async applyAssignment(manager: EntityManager, d: AgentSelectedEvent, at: Date): Promise<RoomEntity | null> {
-    const rows: RoomEntity[] = await sql(manager,
-      `UPDATE rooms.rooms
-          SET served_by_id = $2, served_by_username = $3, served_by_ts = CASE WHEN $2::text IS NULL THEN NULL ELSE $4::timestamptz END,
-              users_count = CASE WHEN $2::text IS NULL THEN 1 ELSE 2 END, assignment_version = $5,
-              department_id = COALESCE($6, department_id), updated_at = $4::timestamptz
-        WHERE id = $1 AND open AND assignment_version < $5
-        RETURNING ${ROOM_COLUMNS}`,
-      [d.roomId, d.agent?._id ?? null, d.agent?.username ?? null, at, d.version, d.departmentId ?? null],
+  async applyAssignments(manager: EntityManager, decisions: AgentSelectedEvent[]): Promise<{ room: RoomEntity; decision: AgentSelectedEvent }[]> {
+    const rows: (RoomEntity & { decisionIndex: number })[] = await sql(manager,
+      `UPDATE rooms.rooms AS r
+          SET served_by_id = d.agent_id, served_by_username = d.agent_username,
+              served_by_ts = CASE WHEN d.agent_id IS NULL THEN NULL ELSE d.at END,
+              users_count = CASE WHEN d.agent_id IS NULL THEN 1 ELSE 2 END, assignment_version = d.version,
+              department_id = COALESCE(d.department_id, r.department_id), updated_at = d.at
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[])
+              AS d(i, room_id, agent_id, agent_username, at, version, department_id)
+        WHERE r.id = d.room_id AND r.open AND r.assignment_version < d.version
+        RETURNING ${selectList(ROOM_COLUMN_NAMES, 'r')}, d.i AS "decisionIndex"`,
+      [
+        decisions.map((_, i) => i),
+        decisions.map((d) => d.roomId),
+        decisions.map((d) => d.agent?._id ?? null),
+        decisions.map((d) => d.agent?.username ?? null),
+        decisions.map((d) => d.occurredAt),
+        decisions.map((d) => d.version),
+        decisions.map((d) => d.departmentId ?? null),
+      ],
     );
-    return rows[0] ?? null;
+    return rows.map(({ decisionIndex, ...room }) => ({ room: room as RoomEntity, decision: decisions[decisionIndex] }));
   }
 
   /** The room, locked until the transaction ends. */

@@ -87,22 +87,32 @@ export class RoomsService {
   }
 
   /**
-   * Applies routing's decision for a room (SPEC §1): once, in version order, and only to an open
-   * room. A decision for a room closed meanwhile changes nothing here; routing releases the agent's
-   * capacity when it handles that room's room.closed. An assignment is published as room.assigned.
+   * Applies routing's decisions (SPEC §1): each once, in version order, and only to an open room. A
+   * decision for a room closed meanwhile changes nothing here; routing releases the agent's
+   * capacity when it handles that room's room.closed. Each assignment is published as room.assigned.
+   * A batch is applied in one transaction; decisions for the same room go in separate rounds, in
+   * the order given.
    */
-  async applyDecision(decision: AgentSelectedEvent): Promise<void> {
-    const at = new Date(decision.occurredAt);
+  async applyDecisions(decisions: AgentSelectedEvent[]): Promise<void> {
     const applied = await this.dataSource.transaction(async (manager) => {
-      const room = await this.rooms.applyAssignment(manager, decision, at);
-      if (room && decision.agent) {
-        await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.assigned, room, at, { agent: decision.agent })]);
+      const changed: { room: RoomEntity; decision: AgentSelectedEvent }[] = [];
+      for (const round of distinctRoomRounds(decisions)) {
+        const rows = await this.rooms.applyAssignments(manager, round);
+        const events = rows.flatMap(({ room, decision }) =>
+          decision.agent ? [roomEvent(ROOM_EVENTS.assigned, room, new Date(decision.occurredAt), { agent: decision.agent })] : [],
+        );
+        await this.outbox.add(manager, events);
+        changed.push(...rows);
       }
-      return room;
+      return changed;
     });
-    if (!applied) return;
-    // Version 1 is the room's first assignment; later ones (its agent was deleted) are not a wait from queuedAt.
-    if (decision.agent && decision.version === 1) this.timeToAgent.observe(Math.max(0, at.getTime() - applied.queuedAt.getTime()) / 1000);
+    if (applied.length === 0) return;
+    for (const { room, decision } of applied) {
+      // Version 1 is the room's first assignment; later ones (its agent was deleted) are not a wait from queuedAt.
+      if (decision.agent && decision.version === 1) {
+        this.timeToAgent.observe(Math.max(0, Date.parse(decision.occurredAt) - room.queuedAt.getTime()) / 1000);
+      }
+    }
     this.outbox.flush();
   }
 
@@ -148,6 +158,18 @@ export class RoomsService {
     }
     throw new Error(`could not open a room for visitor ${visitor.id}: it kept being opened and closed concurrently`);
   }
+}
+
+/** Splits decisions into rounds in which each room appears once, keeping their order. */
+function distinctRoomRounds(decisions: AgentSelectedEvent[]): AgentSelectedEvent[][] {
+  const rounds: AgentSelectedEvent[][] = [];
+  const seen = new Map<string, number>();
+  for (const d of decisions) {
+    const round = seen.get(d.roomId) ?? 0;
+    seen.set(d.roomId, round + 1);
+    (rounds[round] ??= []).push(d);
+  }
+  return rounds;
 }
 
 function seconds(from: Date, to: Date): number {

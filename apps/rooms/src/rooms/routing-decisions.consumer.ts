@@ -24,11 +24,11 @@ export class RoutingDecisionsConsumer implements OnApplicationBootstrap, BeforeA
         stream: STREAMS.decisions.name,
         durable: CONSUMERS.roomsDecisions,
         filterSubject: ROUTING_EVENTS.agentSelected,
-        concurrency: 4,
         ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
         metrics: this.metrics,
       },
-      (msg) => this.rooms.applyDecision(msg.json<AgentSelectedEvent>()),
+      // A burst of decisions (the queue draining) is applied a batch per transaction.
+      { maxBatch: this.config.CONSUMER_MAX_BATCH, handle: (msgs) => this.rooms.applyDecisions(msgs.map((m) => m.json<AgentSelectedEvent>())) },
     );
     await this.consumer.start();
   }

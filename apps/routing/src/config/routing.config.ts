@@ -8,12 +8,6 @@ export class RoutingConfig extends DatabaseConfig {
   @Max(600_000)
   QUEUE_SWEEP_MS: number = 5_000;
 
-  /** Room events one routing replica handles at once. */
-  @IsInt()
-  @Min(1)
-  @Max(256)
-  CONSUMER_CONCURRENCY: number = 4;
-
   /** Port of the HTTP listener for /health/live, /health/ready and /metrics; 0 takes a free port. */
   @IsInt()
   @Min(0)

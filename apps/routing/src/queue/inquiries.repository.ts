@@ -22,15 +22,30 @@ const INQUIRY_COLUMNS = `id, room_id AS "roomId", status, department_id AS "depa
 export class InquiriesRepository {
   constructor(@InjectRepository(InquiryEntity) private readonly inquiries: Repository<InquiryEntity>) {}
 
-  /** Queues a room once: a redelivered room.opened, or one for a room already closed, does nothing. */
-  async insertQueued(i: NewInquiry): Promise<boolean> {
+  /**
+   * Queues rooms, each once: a redelivered room.opened, or one for a room already closed, does
+   * nothing. One statement for the lot; answers how many were queued.
+   */
+  async insertQueued(list: NewInquiry[]): Promise<number> {
+    if (list.length === 0) return 0;
     const rows = await sql(this.inquiries.manager,
       `INSERT INTO routing.inquiries (id, room_id, status, department_id, preferred_agent_id, name, visitor, ts, queued_at)
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)
+       SELECT id, room_id, 'queued', department_id, preferred_agent_id, name, visitor, ts, queued_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[])
+              AS i(id, room_id, department_id, preferred_agent_id, name, visitor, ts, queued_at)
        ON CONFLICT (room_id) DO NOTHING RETURNING id`,
-      [randomId(), i.roomId, i.departmentId, i.preferredAgentId, i.name, JSON.stringify(i.visitor), i.ts, i.queuedAt],
+      [
+        list.map(() => randomId()),
+        list.map((i) => i.roomId),
+        list.map((i) => i.departmentId),
+        list.map((i) => i.preferredAgentId),
+        list.map((i) => i.name),
+        list.map((i) => JSON.stringify(i.visitor)),
+        list.map((i) => i.ts),
+        list.map((i) => i.queuedAt),
+      ],
     );
-    return rows.length > 0;
+    return rows.length;
   }
 
   findForUpdate(manager: EntityManager, roomId: string): Promise<InquiryEntity | null> {

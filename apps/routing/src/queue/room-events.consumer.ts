@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CONSUMERS, ROOM_EVENTS, STREAMS, type RoomEvent } from '@livechat/contracts';
 import { DurableConsumer, Metrics, NATS_CONNECTION, sql } from '@livechat/common';
@@ -34,11 +33,11 @@ export class RoomEventsConsumer implements OnApplicationBootstrap, BeforeApplica
         durable: CONSUMERS.routingRoomEvents,
         // room.* : routing handles room.opened and room.closed and acknowledges room.assigned unread.
         filterSubject: 'room.*',
-        concurrency: this.config.CONSUMER_CONCURRENCY,
         ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
         metrics: this.metrics,
       },
-      (msg) => this.handle(msg),
+      // A burst of events (many rooms opening at once) is queued a batch per statement.
+      { maxBatch: this.config.CONSUMER_MAX_BATCH, handle: (msgs) => this.handle(msgs.map((m) => m.json<RoomEvent>())) },
     );
     await this.consumer.start();
   }
@@ -47,24 +46,24 @@ export class RoomEventsConsumer implements OnApplicationBootstrap, BeforeApplica
     await this.consumer?.stop();
   }
 
-  async handle(msg: JsMsg): Promise<void> {
-    const event = msg.json<RoomEvent>();
-    if (event.type === ROOM_EVENTS.opened) await this.opened(event);
-    else if (event.type === ROOM_EVENTS.closed) await this.closed(event);
-  }
-
-  private async opened(event: RoomEvent): Promise<void> {
-    const { room } = event;
-    const queued = await this.inquiries.insertQueued({
-      roomId: room._id,
-      departmentId: room.departmentId ?? null,
-      preferredAgentId: event.preferredAgentId ?? null,
-      name: room.fname,
-      visitor: { _id: room.v._id, username: room.v.username, token: room.v.token },
-      ts: new Date(room.ts),
-      queuedAt: new Date(room.queuedAt),
-    });
-    if (queued) this.queue.request();
+  /**
+   * Events in stream order: the room.opened ones are queued together, then each room.closed is
+   * handled (a room.closed after its room.opened in the same batch closes the inquiry just queued).
+   */
+  async handle(events: RoomEvent[]): Promise<void> {
+    const queued = await this.inquiries.insertQueued(
+      events.filter((e) => e.type === ROOM_EVENTS.opened).map(({ room, preferredAgentId }) => ({
+        roomId: room._id,
+        departmentId: room.departmentId ?? null,
+        preferredAgentId: preferredAgentId ?? null,
+        name: room.fname,
+        visitor: { _id: room.v._id, username: room.v.username, token: room.v.token },
+        ts: new Date(room.ts),
+        queuedAt: new Date(room.queuedAt),
+      })),
+    );
+    if (queued > 0) this.queue.request();
+    for (const event of events) if (event.type === ROOM_EVENTS.closed) await this.closed(event);
   }
 
   private async closed(event: RoomEvent): Promise<void> {

@@ -52,6 +52,12 @@ export class DatabaseConfig extends BaseConfig {
   @Max(3_600)
   CONSUMER_ACK_WAIT_SECONDS: number = 30;
 
+  /** At most this many consumed events are handled together, in one transaction (a burst, a queue draining). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  CONSUMER_MAX_BATCH: number = 500;
+
   /** Bind address of the service's HTTP listener (health and metrics); its port is HEALTH_PORT. */
   @IsString()
   HEALTH_HOST: string = '0.0.0.0';

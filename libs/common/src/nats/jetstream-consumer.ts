@@ -28,6 +28,16 @@ export interface DurableConsumerOptions {
 }
 
 /**
+ * Takes the messages that arrived together, at most `maxBatch` (one batch at a time per replica,
+ * in delivery order): the first message of a quiet period goes alone, at once; what arrives while a
+ * batch is handled makes the next one. All of a batch is acknowledged after the handler committed.
+ */
+export interface BatchHandler {
+  maxBatch: number;
+  handle(messages: JsMsg[]): Promise<void>;
+}
+
+/**
  * A durable, explicitly acknowledged JetStream consumer shared by all replicas of a service:
  * each message goes to one replica, is acknowledged only after its handler committed, and is
  * redelivered (with back-off) when the handler fails or the replica dies. Handlers must be
@@ -40,11 +50,14 @@ export class DurableConsumer {
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly redeliveries: Counter.Internal | null;
+  private readonly pending: JsMsg[] = [];
+  private batches: Promise<void> | null = null;
 
+  /** `handler`: one message at a time (up to `concurrency` at once), or a BatchHandler. */
   constructor(
     private readonly nc: NatsConnection,
     private readonly options: DurableConsumerOptions,
-    private readonly handle: (msg: JsMsg) => Promise<void>,
+    private readonly handler: ((msg: JsMsg) => Promise<void>) | BatchHandler,
   ) {
     this.logger = new Logger(`Consumer:${options.durable}`);
     const redeliveries = options.metrics?.counter({
@@ -65,7 +78,7 @@ export class DurableConsumer {
     this.stopped = true;
     await this.messages?.close().catch(() => undefined);
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight, this.batches]);
   }
 
   private async ensureConsumer(): Promise<void> {
@@ -101,9 +114,15 @@ export class DurableConsumer {
     while (!this.stopped) {
       try {
         const consumer = await jetstream(this.nc).consumers.get(this.options.stream, this.options.durable);
-        this.messages = await consumer.consume({ max_messages: Math.max(10, concurrency * 4) });
+        const buffered = typeof this.handler === 'function' ? concurrency * 4 : this.handler.maxBatch * 2;
+        this.messages = await consumer.consume({ max_messages: Math.max(10, buffered) });
         failures = 0;
         for await (const msg of this.messages) {
+          if (typeof this.handler !== 'function') {
+            await this.enqueue(msg, this.handler);
+            if (this.stopped) break;
+            continue;
+          }
           const task = this.process(msg).finally(() => this.inFlight.delete(task));
           this.inFlight.add(task);
           if (this.inFlight.size >= concurrency) await Promise.race(this.inFlight);
@@ -122,14 +141,50 @@ export class DurableConsumer {
   private async process(msg: JsMsg): Promise<void> {
     if (msg.info.deliveryCount > 1) this.redeliveries?.inc();
     try {
-      await this.handle(msg);
+      await (this.handler as (msg: JsMsg) => Promise<void>)(msg);
       msg.ack();
     } catch (err) {
-      const delayMs = Math.min(10_000, 200 * 2 ** Math.min(msg.info.deliveryCount, 6));
-      this.logger.warn(
-        `handling ${msg.subject} #${msg.seq} failed (delivery ${msg.info.deliveryCount}, retry in ${delayMs} ms): ${err instanceof Error ? err.message : String(err)}`,
-      );
-      msg.nak(delayMs);
+      this.retryLater(msg, err);
     }
+  }
+
+  /** Adds the message to the next batch; waits while a full batch is waiting (back-pressure). */
+  private async enqueue(msg: JsMsg, handler: BatchHandler): Promise<void> {
+    this.pending.push(msg);
+    this.batches ??= this.processBatches(handler).finally(() => (this.batches = null));
+    while (this.pending.length >= handler.maxBatch && this.batches) await this.batches;
+  }
+
+  private async processBatches(handler: BatchHandler): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, handler.maxBatch);
+      for (const msg of batch) if (msg.info.deliveryCount > 1) this.redeliveries?.inc();
+      try {
+        await handler.handle(batch);
+        for (const msg of batch) msg.ack();
+      } catch (err) {
+        if (batch.length === 1) {
+          this.retryLater(batch[0], err);
+          continue;
+        }
+        // One message may be the cause: handle them one by one, so the others go through.
+        for (const msg of batch) {
+          try {
+            await handler.handle([msg]);
+            msg.ack();
+          } catch (one) {
+            this.retryLater(msg, one);
+          }
+        }
+      }
+    }
+  }
+
+  private retryLater(msg: JsMsg, err: unknown): void {
+    const delayMs = Math.min(10_000, 200 * 2 ** Math.min(msg.info.deliveryCount, 6));
+    this.logger.warn(
+      `handling ${msg.subject} #${msg.seq} failed (delivery ${msg.info.deliveryCount}, retry in ${delayMs} ms): ${err instanceof Error ? err.message : String(err)}`,
+    );
+    msg.nak(delayMs);
   }
 }
