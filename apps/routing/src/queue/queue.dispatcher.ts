@@ -121,6 +121,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
           if ((await this.assign(manager, inquiry, choice, settings, now)) !== null) assigned += 1;
           else pool.exclude(choice.agent.id);
         }
+        if (page.length < PAGE) break;
         const last = page[page.length - 1];
         cursor = { queuedAt: last.queuedAt, id: last.id };
       }
