@@ -12,6 +12,8 @@ export type ServiceName = 'gateway' | 'rooms' | 'routing';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The build under test (`npm run build` writes dist/). */
 const DIST = process.env.TEST_DIST_DIR ?? join(ROOT, 'dist');
+/** Extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile a benchmark. */
+const NODE_ARGS = (process.env.LIVECHAT_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
 export const ADMIN_TOKEN = 'test-operator-token';
 
@@ -49,7 +51,7 @@ export class ServiceProcess {
     this.output = '';
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const entry = join(DIST, 'apps', this.name, 'apps', this.name, 'src', 'main.js');
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, [...NODE_ARGS, entry], {
       env: { ...process.env, ...this.env, ...extraEnv, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -170,7 +172,9 @@ export class TestStack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.services.map((s) => s.stop('SIGKILL')));
+    // A profiled service writes its profile when it exits, which SIGKILL would prevent.
+    const signal = NODE_ARGS.includes('--cpu-prof') ? 'SIGTERM' : 'SIGKILL';
+    await Promise.all(this.services.map((s) => s.stop(signal)));
     await this.nats.stop();
     await this.db.drop();
   }
