@@ -10,6 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Counter } from 'prom-client';
+import { isSaneRequestId, REQUEST_ID_HEADER, runInRequest } from '../logging/request-context.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 const SECOND_NS = 1_000_000_000;
@@ -32,6 +33,9 @@ export interface DurableConsumerOptions {
  * each message goes to one replica, is acknowledged only after its handler committed, and is
  * redelivered (with back-off) when the handler fails or the replica dies. Handlers must be
  * idempotent: delivery is at least once.
+ *
+ * An event published with an `x-request-id` header (the request that caused it) is handled in that
+ * request's context, so the handler's log lines, and the events it writes in turn, carry the id.
  */
 export class DurableConsumer {
   private readonly logger: Logger;
@@ -119,11 +123,17 @@ export class DurableConsumer {
     }
   }
 
-  private async process(msg: JsMsg): Promise<void> {
+  private process(msg: JsMsg): Promise<void> {
+    const requestId = msg.headers?.get(REQUEST_ID_HEADER);
+    return runInRequest(isSaneRequestId(requestId) ? requestId : undefined, () => this.processInContext(msg));
+  }
+
+  private async processInContext(msg: JsMsg): Promise<void> {
     if (msg.info.deliveryCount > 1) this.redeliveries?.inc();
     try {
       await this.handle(msg);
       msg.ack();
+      this.logger.debug(`handled ${msg.subject} #${msg.seq} (delivery ${msg.info.deliveryCount})`);
     } catch (err) {
       const delayMs = Math.min(10_000, 200 * 2 ** Math.min(msg.info.deliveryCount, 6));
       this.logger.warn(
