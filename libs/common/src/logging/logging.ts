@@ -59,8 +59,10 @@ export function loggerOptions(options: LoggingOptions): LoggerOptions {
         target: 'pino-pretty',
         options: {
           translateTime: 'SYS:HH:MM:ss.l',
-          ignore: 'pid,hostname,service,context,requestId',
-          messageFormat: '{if context}{context} {end}{if requestId}[{requestId}] {end}{msg}',
+          // One line each, the access line too: `INFO: [<request id>] request completed GET /api/… 200 12 ms`.
+          ignore: 'pid,hostname,service,context,requestId,req,res,responseTime',
+          messageFormat:
+            '{if context}{context} {end}{if requestId}[{requestId}] {end}{msg}{if req.method} {req.method} {req.url} {res.statusCode} {responseTime} ms{end}',
         },
       },
     };
