@@ -11,6 +11,9 @@ const env = {
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
   PORT: process.env.PORT ?? '3000',
+  // Human-readable lines here; the services' default (and production's) is one JSON object a line.
+  LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
 };
 if (!process.env.LIVECHAT_ADMIN_TOKEN) {
   env.LIVECHAT_ADMIN_TOKEN = randomBytes(18).toString('base64url');

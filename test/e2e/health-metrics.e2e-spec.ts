@@ -247,7 +247,7 @@ describe('health with PostgreSQL down, metrics switched off', () => {
       // The gateway does not use the database; a request that needs it is answered 503 meanwhile.
       expect((await health(stack.baseUrl, 'ready')).status).toBe(200);
       const res = await new Api(stack.baseUrl).get('/api/v1/livechat/visitor/anyone');
-      expect(res).toEqual({ status: 503, body: { success: false, error: 'service-unavailable' } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 503, body: { success: false, error: 'service-unavailable' } });
       // Said so by rooms' RPC error filter, which the hybrid application applies to NATS requests.
       expect(stack.service('rooms').logs()).toMatch(/dependency unavailable on rooms\.get-visitor/);
     } finally {

@@ -1,8 +1,9 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
   body: T & { success?: boolean; error?: string; errorType?: string };
+  headers: IncomingHttpHeaders;
 }
 
 /** A small HTTP client for the gateway: JSON in and out, raw bodies and headers when a test needs them. */
@@ -33,7 +34,7 @@ export class Api {
     } catch {
       parsed = { raw: text };
     }
-    return { status: res.status, body: parsed as ApiResponse<T>['body'] };
+    return { status: res.status, body: parsed as ApiResponse<T>['body'], headers: res.headers };
   }
 
   get<T = Record<string, unknown>>(path: string, init?: { headers?: Record<string, string>; admin?: boolean }) {
@@ -108,12 +109,17 @@ function ok<T>(res: ApiResponse<T>): ApiResponse<T>['body'] {
 
 
 /** node:http rather than fetch, so that tests can set any header (fetch forbids Host). */
-function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), headers: res.headers }));
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -4,7 +4,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LIMITS } from '@livechat/contracts';
-import { endIdleConnectionsOnShutdown, exitGracefullyOnSignals, exitOnStartupError, loadConfig, logLevels } from '@livechat/common';
+import { endIdleConnectionsOnShutdown, exitGracefullyOnSignals, exitOnStartupError, httpRequestId, loadConfig } from '@livechat/common';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { GatewayConfig } from './config/gateway.config.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { GatewayModule } from './gateway.module.js';
@@ -15,10 +16,18 @@ try {
   const config = loadConfig(GatewayConfig);
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: LIMITS.bodyBytes, maxParamLength: 1_000, ...strictServerOptions }),
+    new FastifyAdapter({
+      bodyLimit: LIMITS.bodyBytes,
+      routerOptions: { maxParamLength: 1_000 },
+      // The request id: the caller's sane X-Request-Id, else a new one (logged, answered, passed on).
+      genReqId: httpRequestId,
+      ...strictServerOptions,
+    }),
     // JSON only (SPEC §2): the strict parser below replaces Nest's JSON and form parsers.
-    { logger: logLevels(config.LOG_LEVEL), bodyParser: false },
+    // Logs wait for pino (structured, with the request id), which the module sets up.
+    { bufferLogs: true, bodyParser: false },
   );
+  app.useLogger(app.get(PinoNestLogger));
   useStrictInput(app);
   await app.register(fastifyCookie);
   app.useGlobalFilters(new ApiEnvelopeFilter());

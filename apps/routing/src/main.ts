@@ -11,7 +11,7 @@ try {
     module: AppModule.forRoot(config),
     natsUrl: config.NATS_URL,
     queue: QUEUES.routing,
-    logLevel: config.LOG_LEVEL,
+    logging: { level: config.LOG_LEVEL, format: config.LOG_FORMAT },
     http: { host: config.HEALTH_HOST, port: config.HEALTH_PORT },
     metricsEnabled: config.METRICS_ENABLED,
     consumers: [{ stream: STREAMS.events.name, durable: CONSUMERS.routingRoomEvents }],

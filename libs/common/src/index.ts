@@ -20,3 +20,5 @@ export * from './metrics/metrics.module.js';
 export * from './health/health.indicators.js';
 export * from './health/service-health.module.js';
 export * from './bootstrap/idle-connections.js';
+export * from './logging/logging.js';
+export * from './logging/request-context.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type RoutingSettings } from '@livechat/contracts';
-import { Outbox, sql } from '@livechat/common';
+import { Outbox, outsideRequest, sql } from '@livechat/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AgentPool, Choice } from '../assignment/agent-pool.js';
 import { capacityOf } from '../assignment/agent-pool.js';
@@ -52,10 +52,13 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     await this.running;
   }
 
-  /** Asks for a pass over the queue soon, without waiting for it. */
+  /**
+   * Asks for a pass over the queue soon, without waiting for it. The pass runs outside the request
+   * or event that asked: it serves every waiting room, not that one.
+   */
   request(): void {
     this.dirty = true;
-    if (!this.running && !this.stopped) this.running = this.drain().finally(() => (this.running = null));
+    if (!this.running && !this.stopped) this.running = outsideRequest(() => this.drain()).finally(() => (this.running = null));
   }
 
   /** Runs passes until no request is pending; for tests and callers that need the effect now. */

@@ -5,26 +5,22 @@ import {
   Module,
   type DynamicModule,
   type INestApplicationContext,
-  type LogLevel,
   type OnModuleDestroy,
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ConfigError } from '../config/load-config.js';
 import { ServiceHealthModule } from '../health/service-health.module.js';
+import { loggingModule, pinoLevel, type LogFormat, type LogLevelName } from '../logging/logging.js';
+import { httpRequestId } from '../logging/request-context.js';
 import { Metrics } from '../metrics/metrics.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { DrainingNatsServer } from '../nats/draining-nats.server.js';
 import { natsConnectionOptions } from '../nats/nats-options.js';
 import { RpcErrorFilter } from '../rpc/rpc-error.filter.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-export function logLevels(level: LogLevel): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
-}
 
 /** Prints a configuration error as a list and exits non-zero; rethrows anything else. */
 export function exitOnStartupError(service: string, err: unknown): never {
@@ -80,7 +76,7 @@ export interface MicroserviceBootstrapOptions {
   module: Type<unknown> | DynamicModule;
   natsUrl: string;
   queue: string;
-  logLevel: LogLevel;
+  logging: { level: LogLevelName; format: LogFormat };
   /** The small HTTP listener for health and metrics; port 0 takes a free port. */
   http: { host: string; port: number };
   metricsEnabled: boolean;
@@ -91,7 +87,8 @@ export interface MicroserviceBootstrapOptions {
 /**
  * Starts a NATS request/reply service (rooms, routing) as a hybrid Nest application: the NATS
  * server in the queue group, and a small HTTP listener for `/health/live`, `/health/ready` and
- * `/metrics`. The module's onModuleInit hooks (migrations) and onApplicationBootstrap hooks
+ * `/metrics`. Logs are pino's (structured JSON by default), each line written while handling a
+ * NATS request or a consumed event stamped with its `requestId`. The module's onModuleInit hooks (migrations) and onApplicationBootstrap hooks
  * (consumers, relays) run before the server subscribes; "listening on" is logged once both the
  * NATS server and the HTTP listener are up.
  *
@@ -104,19 +101,29 @@ export async function bootstrapMicroservice(options: MicroserviceBootstrapOption
   const metrics = new Metrics(options.metricsEnabled);
   const server = new DrainingNatsServer({ ...natsConnectionOptions(options.natsUrl, options.name), queue: options.queue });
   if (metrics.enabled) server.instrument(metrics);
+  const level = pinoLevel(options.logging.level);
+  if (level === 'debug' || level === 'trace') server.logEachRequest();
   const app = await NestFactory.create<NestFastifyApplication>(
     {
       module: ServiceRootModule,
       imports: [
         options.module,
+        loggingModule({
+          service: options.name,
+          ...options.logging,
+          stampRequestId: true,
+          // The health and metrics listener is polled all day: its requests are logged at debug only.
+          accessLogLevel: 'debug',
+        }),
         MetricsModule.forRoot(metrics),
         ServiceHealthModule.forRoot({ server, consumers: options.consumers }),
       ],
       providers: [{ provide: DrainingNatsServer, useValue: server }, NatsServerCloser],
     },
-    new FastifyAdapter(),
-    { logger: logLevels(options.logLevel) },
+    new FastifyAdapter({ genReqId: httpRequestId }),
+    { bufferLogs: true },
   );
+  app.useLogger(app.get(PinoNestLogger));
   // The RPC filter is the microservice's own (not the HTTP side's). Deferred, so that the handlers
   // are set up with it when the server starts; the application runs the lifecycle hooks, once.
   const microservice = app.connectMicroservice<MicroserviceOptions>({ strategy: server }, { deferInitialization: true });

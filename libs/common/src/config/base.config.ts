@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from '../logging/logging.js';
 
 /** `true`/`false` (or 1/0) from the environment; anything else is left for the validator to refuse. */
 function parseBoolean({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown {
@@ -19,8 +20,13 @@ export class BaseConfig {
   @Max(60_000)
   RPC_TIMEOUT_MS: number = 5_000;
 
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+  /** Nest's level names (`log`, `verbose`) or pino's (`info`, `trace`, `silent`): see pinoLevel(). */
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevelName = 'info';
+
+  /** `json`: one JSON object a line; `pretty`: human-readable lines, for development (`npm start`). */
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormat = 'json';
 
   /** Prometheus metrics at GET /metrics, and the per-request instrumentation behind them. */
   @Transform(parseBoolean)

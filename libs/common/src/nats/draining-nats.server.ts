@@ -1,7 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { ServerNats } from '@nestjs/microservices';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { isDomainError } from '@livechat/contracts';
 import { performance } from 'node:perf_hooks';
+import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runInRequest } from '../logging/request-context.js';
 import { DURATION_BUCKETS, HistogramChildren, type Metrics } from '../metrics/metrics.js';
 
 /** ServerNats keeps these private; the drain needs them. */
@@ -16,11 +18,17 @@ interface ServerNatsInternals {
  * hand have been answered, then drains the connection. Nest's own `gracefulShutdown` waits a fixed
  * grace period instead.
  *
- * With `instrument(metrics)`, each request's handling time is observed by subject and outcome.
+ * Each request is handled in the request context of its `x-request-id` header (a new id when it
+ * has none or an insane one), so every line logged while handling it carries that id, and the
+ * requests it makes in turn pass it on.
+ *
+ * With `instrument(metrics)`, each request's handling time is observed by subject and outcome; with
+ * `logEachRequest()`, each reply is logged at debug.
  */
 export class DrainingNatsServer extends ServerNats {
   private readonly inFlight = new Set<Promise<unknown>>();
   private durations: HistogramChildren<'subject' | 'outcome'> | null = null;
+  private requestLogger: Logger | null = null;
 
   constructor(
     options: ConstructorParameters<typeof ServerNats>[0],
@@ -30,7 +38,9 @@ export class DrainingNatsServer extends ServerNats {
   }
 
   override async handleMessage(...args: Parameters<ServerNats['handleMessage']>): Promise<unknown> {
-    const handling = super.handleMessage(...args);
+    const msg = args[1] as Msg;
+    const requestId = acceptOrCreateRequestId(msg.headers?.get(REQUEST_ID_HEADER) || undefined);
+    const handling = runInRequest(requestId, () => super.handleMessage(...args));
     this.inFlight.add(handling);
     try {
       return await handling;
@@ -53,11 +63,20 @@ export class DrainingNatsServer extends ServerNats {
     this.durations = new HistogramChildren(histogram, ['subject', 'outcome']);
   }
 
+  /**
+   * One debug line per reply: `rooms.get-or-open ok in 1.8 ms` (the outcome as in the metric).
+   * Only called when the level lets debug lines through, so that the hot path does not even
+   * format them otherwise.
+   */
+  logEachRequest(): void {
+    this.requestLogger = new Logger('Rpc');
+  }
+
   /** Nest calls this once per request, before the handler runs; the reply goes through what it answers. */
   override getPublisher(...args: Parameters<ServerNats['getPublisher']>): ReturnType<ServerNats['getPublisher']> {
     const publish = super.getPublisher(...args);
-    const durations = this.durations;
-    if (!durations) return publish;
+    const { durations, requestLogger } = this;
+    if (!durations && !requestLogger) return publish;
     const started = performance.now();
     const subject: string = args[0].subject;
     let observed = false;
@@ -66,7 +85,9 @@ export class DrainingNatsServer extends ServerNats {
         // The first packet is the reply (or the error); a later one only says the stream ended.
         observed = true;
         const outcome = packet.err === undefined ? 'ok' : isDomainError(packet.err) ? packet.err.code : 'internal';
-        durations.observe((performance.now() - started) / 1000, subject, outcome);
+        const seconds = (performance.now() - started) / 1000;
+        durations?.observe(seconds, subject, outcome);
+        requestLogger?.debug(`${subject} ${outcome} in ${(seconds * 1000).toFixed(1)} ms`);
       }
       return publish(packet);
     };

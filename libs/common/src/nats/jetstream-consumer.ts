@@ -10,6 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Counter } from 'prom-client';
+import { isSaneRequestId, REQUEST_ID_HEADER, runInRequest } from '../logging/request-context.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 const SECOND_NS = 1_000_000_000;
@@ -21,16 +22,14 @@ export interface DurableConsumerOptions {
   filterSubject: string;
   /** How long a message may stay unacknowledged before JetStream redelivers it. */
   ackWaitSeconds?: number;
-  /** Messages handled at once by one replica. */
-  concurrency?: number;
   /** Counts redeliveries in `livechat_consumer_redeliveries_total{durable}`. */
   metrics?: Metrics;
 }
 
 /**
- * Takes the messages that arrived together, at most `maxBatch` (one batch at a time per replica,
- * in delivery order): the first message of a quiet period goes alone, at once; what arrives while a
- * batch is handled makes the next one. All of a batch is acknowledged after the handler committed.
+ * Handles the messages that arrived together, at most `maxBatch`, one batch at a time per replica,
+ * in delivery order: the first message of a quiet period goes alone, at once; what arrives while a
+ * batch is handled makes the next one. A batch is acknowledged after the handler committed it.
  */
 export interface BatchHandler {
   maxBatch: number;
@@ -42,22 +41,23 @@ export interface BatchHandler {
  * each message goes to one replica, is acknowledged only after its handler committed, and is
  * redelivered (with back-off) when the handler fails or the replica dies. Handlers must be
  * idempotent: delivery is at least once.
+ *
+ * An event published with an `x-request-id` header (the request that caused it) is handled in that
+ * request's context, so the handler's log lines, and the events it writes in turn, carry the id.
  */
 export class DurableConsumer {
   private readonly logger: Logger;
   private messages: ConsumerMessages | null = null;
   private loop: Promise<void> | null = null;
   private stopped = false;
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly redeliveries: Counter.Internal | null;
   private readonly pending: JsMsg[] = [];
   private batches: Promise<void> | null = null;
 
-  /** `handler`: one message at a time (up to `concurrency` at once), or a BatchHandler. */
   constructor(
     private readonly nc: NatsConnection,
     private readonly options: DurableConsumerOptions,
-    private readonly handler: ((msg: JsMsg) => Promise<void>) | BatchHandler,
+    private readonly handler: BatchHandler,
   ) {
     this.logger = new Logger(`Consumer:${options.durable}`);
     const redeliveries = options.metrics?.counter({
@@ -78,7 +78,7 @@ export class DurableConsumer {
     this.stopped = true;
     await this.messages?.close().catch(() => undefined);
     await this.loop;
-    await Promise.allSettled([...this.inFlight, this.batches]);
+    await this.batches;
   }
 
   private async ensureConsumer(): Promise<void> {
@@ -109,23 +109,14 @@ export class DurableConsumer {
   }
 
   private async run(): Promise<void> {
-    const concurrency = this.options.concurrency ?? 1;
     let failures = 0;
     while (!this.stopped) {
       try {
         const consumer = await jetstream(this.nc).consumers.get(this.options.stream, this.options.durable);
-        const buffered = typeof this.handler === 'function' ? concurrency * 4 : this.handler.maxBatch * 2;
-        this.messages = await consumer.consume({ max_messages: Math.max(10, buffered) });
+        this.messages = await consumer.consume({ max_messages: Math.max(10, this.handler.maxBatch * 2) });
         failures = 0;
         for await (const msg of this.messages) {
-          if (typeof this.handler !== 'function') {
-            await this.enqueue(msg, this.handler);
-            if (this.stopped) break;
-            continue;
-          }
-          const task = this.process(msg).finally(() => this.inFlight.delete(task));
-          this.inFlight.add(task);
-          if (this.inFlight.size >= concurrency) await Promise.race(this.inFlight);
+          await this.enqueue(msg);
           if (this.stopped) break;
         }
       } catch (err) {
@@ -138,46 +129,42 @@ export class DurableConsumer {
     }
   }
 
-  private async process(msg: JsMsg): Promise<void> {
-    if (msg.info.deliveryCount > 1) this.redeliveries?.inc();
-    try {
-      await (this.handler as (msg: JsMsg) => Promise<void>)(msg);
-      msg.ack();
-    } catch (err) {
-      this.retryLater(msg, err);
-    }
-  }
-
   /** Adds the message to the next batch; waits while a full batch is waiting (back-pressure). */
-  private async enqueue(msg: JsMsg, handler: BatchHandler): Promise<void> {
+  private async enqueue(msg: JsMsg): Promise<void> {
     this.pending.push(msg);
-    this.batches ??= this.processBatches(handler).finally(() => (this.batches = null));
-    while (this.pending.length >= handler.maxBatch && this.batches) await this.batches;
+    this.batches ??= this.processBatches().finally(() => (this.batches = null));
+    while (this.pending.length >= this.handler.maxBatch && this.batches) await this.batches;
   }
 
-  private async processBatches(handler: BatchHandler): Promise<void> {
+  private async processBatches(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, handler.maxBatch);
+      const batch = this.pending.splice(0, this.handler.maxBatch);
       for (const msg of batch) if (msg.info.deliveryCount > 1) this.redeliveries?.inc();
-      try {
-        await handler.handle(batch);
-        for (const msg of batch) msg.ack();
-      } catch (err) {
-        if (batch.length === 1) {
-          this.retryLater(batch[0], err);
-          continue;
-        }
-        // One message may be the cause: handle them one by one, so the others go through.
-        for (const msg of batch) {
-          try {
-            await handler.handle([msg]);
-            msg.ack();
-          } catch (one) {
-            this.retryLater(msg, one);
-          }
-        }
-      }
+      if (await this.attempt(batch)) continue;
+      // One message may be the cause: handle them one by one, so the others go through.
+      if (batch.length > 1) for (const msg of batch) await this.attempt([msg]);
     }
+  }
+
+  /**
+   * Handles and acknowledges the batch; on failure, a lone message is handed back for a later
+   * redelivery. A batch's messages share one request context when they were all caused by the
+   * same request (a lone event, usually): its log lines, and the events it writes, carry that id.
+   */
+  private attempt(batch: JsMsg[]): Promise<boolean> {
+    const ids = new Set(batch.map((msg) => msg.headers?.get(REQUEST_ID_HEADER)));
+    const [requestId] = ids;
+    return runInRequest(ids.size === 1 && isSaneRequestId(requestId) ? requestId : undefined, async () => {
+      try {
+        await this.handler.handle(batch);
+        for (const msg of batch) msg.ack();
+        this.logger.debug(`handled ${batch.map((msg) => `${msg.subject} #${msg.seq} (delivery ${msg.info.deliveryCount})`).join(', ')}`);
+        return true;
+      } catch (err) {
+        if (batch.length === 1) this.retryLater(batch[0], err);
+        return false;
+      }
+    });
   }
 
   private retryLater(msg: JsMsg, err: unknown): void {

@@ -4,12 +4,17 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NATS_CONNECTION } from '../nats/nats.module.js';
 import { sql } from '../database/sql.js';
+import { currentRequestId, outsideRequest } from '../logging/request-context.js';
 import { Metrics, withDeadline } from '../metrics/metrics.js';
+import { requestIdHeaders } from '../rpc/rpc-request.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
 export interface OutboxOptions {
-  /** Schema-qualified table: `(id bigserial, event_id text unique, subject text, payload text, created_at)`. */
+  /**
+   * Schema-qualified table: `(id bigserial, event_id text unique, subject text, payload text,
+   * request_id text, created_at, published_at)`.
+   */
   table: string;
   /** pg advisory lock key that makes one relay pass run at a time across replicas, keeping order. */
   lockKey: number;
@@ -35,6 +40,9 @@ export interface OutboxMessage {
  * than that window): when the NATS connection comes back after a break, they are published again,
  * since a NATS server that was killed may have acknowledged messages it had not yet written to disk;
  * those it did keep are dropped as duplicates. Consumers are idempotent for anything else.
+ *
+ * An event written while a request is handled keeps that request's id (`request_id`) and is
+ * published with it as the `x-request-id` header, so its consumers log under the same id.
  */
 @Injectable()
 export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -69,24 +77,28 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     });
   }
 
-  /** Appends events inside the caller's transaction. Call `flush()` after the commit. */
+  /** Appends events inside the caller's transaction, with the current request's id. Call `flush()` after the commit. */
   async add(manager: EntityManager, messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    const requestId = currentRequestId() ?? null;
     const params: unknown[] = [];
     const rows = messages.map((m, i) => {
-      params.push(m.eventId, m.subject, JSON.stringify(m.payload));
-      return `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`;
+      params.push(m.eventId, m.subject, JSON.stringify(m.payload), requestId);
+      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
     });
     await sql(manager,
-      `INSERT INTO ${this.options.table} (event_id, subject, payload) VALUES ${rows.join(', ')}`,
+      `INSERT INTO ${this.options.table} (event_id, subject, payload, request_id) VALUES ${rows.join(', ')}`,
       params,
     );
   }
 
-  /** Asks the relay to publish what is committed, without waiting for it. */
+  /**
+   * Asks the relay to publish what is committed, without waiting for it. The relay runs outside
+   * the request that asked: it publishes other requests' events too.
+   */
   flush(): void {
     this.dirty = true;
-    if (!this.running && !this.stopped) this.running = this.drain().finally(() => (this.running = null));
+    if (!this.running && !this.stopped) this.running = outsideRequest(() => this.drain()).finally(() => (this.running = null));
   }
 
   onApplicationBootstrap(): void {
@@ -160,14 +172,14 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
       // JetStream drops by message id: it need not wait for its commit to reach the disk.
       await sql(manager, 'SET LOCAL synchronous_commit = off');
       await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [this.options.lockKey]);
-      const rows: { id: string; event_id: string; subject: string; payload: string }[] = await sql(manager,
-        `SELECT id, event_id, subject, payload FROM ${this.options.table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      const rows: { id: string; event_id: string; subject: string; payload: string; request_id: string | null }[] = await sql(manager,
+        `SELECT id, event_id, subject, payload, request_id FROM ${this.options.table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [this.options.batchSize ?? 500],
       );
       if (rows.length === 0) return 0;
       faultPoint('outbox:before-publish');
       // One connection publishes in order, so the stream stores the batch in outbox order.
-      await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id })));
+      await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id, headers: requestIdHeaders(row.request_id) })));
       faultPoint('outbox:after-publish');
       await sql(manager, `UPDATE ${this.options.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;

@@ -1,7 +1,8 @@
 import { RpcException } from '@nestjs/microservices';
-import { errors, type NatsConnection } from '@nats-io/transport-node';
+import { errors, headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { ERRORS, isDomainError } from '@livechat/contracts';
 import { randomId } from '../ids.js';
+import { currentRequestId, REQUEST_ID_HEADER } from '../logging/request-context.js';
 
 /** What Nest's NATS server answers: the handler's result, or its error (a DomainError from RpcErrorFilter). */
 interface NestReply<T> {
@@ -15,6 +16,8 @@ interface NestReply<T> {
  * connection's shared reply subscription: Nest's own ClientNats subscribes and unsubscribes a reply
  * inbox for every request, three protocol messages and a server-side subscription change each time.
  *
+ * The request being handled (if any) travels with it as the `x-request-id` header.
+ *
  * Failures come back as an RpcException carrying a DomainError: the callee's own domain error,
  * `timeout` when the deadline passed, `service-unavailable` when nobody answers the subject or NATS
  * is unreachable.
@@ -23,13 +26,22 @@ export async function rpcRequest<T>(nc: NatsConnection | null, subject: string, 
   if (!nc || nc.isClosed()) throw new RpcException(ERRORS.serviceUnavailable);
   let reply: NestReply<T>;
   try {
-    const msg = await nc.request(subject, JSON.stringify({ pattern: subject, data: payload, id: randomId() }), { timeout: deadlineMs });
+    const data = JSON.stringify({ pattern: subject, data: payload, id: randomId() });
+    const msg = await nc.request(subject, data, { timeout: deadlineMs, headers: requestIdHeaders(currentRequestId()) });
     reply = msg.json<NestReply<T>>();
   } catch (err) {
     throw new RpcException(isTimeout(err) ? ERRORS.timeout : ERRORS.serviceUnavailable);
   }
   if (reply.err !== undefined) throw new RpcException(isDomainError(reply.err) ? reply.err : ERRORS.serviceUnavailable);
   return reply.response as T;
+}
+
+/** The `x-request-id` header for a request id, or none outside a request. */
+export function requestIdHeaders(requestId: string | undefined | null): MsgHdrs | undefined {
+  if (requestId === undefined || requestId === null) return undefined;
+  const h = headers();
+  h.set(REQUEST_ID_HEADER, requestId);
+  return h;
 }
 
 function isTimeout(err: unknown): boolean {
