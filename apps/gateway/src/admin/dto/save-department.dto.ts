@@ -104,6 +104,7 @@ export class SaveDepartmentDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(ADMIN_LIMITS.maxItems)
+  @IsObject({ each: true, message: 'each of agents must be an object' })
   @ValidateNested({ each: true })
   @Type(() => DepartmentAgentInputDto)
   agents?: DepartmentAgentInputDto[];

@@ -80,6 +80,7 @@ export class VisitorInputDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true, message: 'each of customFields must be an object' })
   @ValidateNested({ each: true })
   @Type(() => CustomFieldDto)
   customFields?: CustomFieldDto[];
