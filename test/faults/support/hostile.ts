@@ -28,6 +28,11 @@ export interface WireResponse {
   text: string;
   /** The parsed JSON body, or undefined when it is not JSON. */
   json: unknown;
+  /**
+   * The server closed the connection while the body was still being sent, before its answer could
+   * be read (status 0): how a server may refuse a body too large to take (RFC 9112 §9.6).
+   */
+  closedWhileSending?: boolean;
 }
 
 export const REQUEST_TIMEOUT_MS = 5_000;
@@ -60,11 +65,16 @@ export function send(baseUrl: string, req: WireRequest): Promise<WireResponse> {
     let contentType = '';
     const chunks: Buffer[] = [];
     let settled = false;
+    let sending = true;
     const settle = (error?: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       client.destroy();
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (error && sending && status === 0 && (code === 'EPIPE' || code === 'ECONNRESET')) {
+        return resolve({ status: 0, contentType: '', text: '', json: undefined, closedWhileSending: true });
+      }
       if (error) return reject(error);
       const text = Buffer.concat(chunks).toString('utf8');
       let json: unknown;
@@ -103,6 +113,7 @@ export function send(baseUrl: string, req: WireRequest): Promise<WireResponse> {
         }
       }
       if (status === 0 && !settled) client.end();
+      sending = false;
     }
   });
 }
