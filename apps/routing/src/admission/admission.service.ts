@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { PrepareRoomCommand, PrepareRoomReply } from '@livechat/contracts';
 import { DataSource } from 'typeorm';
 import { AgentPoolRepository } from '../assignment/agent-pool.repository.js';
-import { SettingsService } from '../settings/settings.service.js';
 
 /**
  * Whether a new room may open, and where (SPEC §4): Livechat_enabled, the no-agent-online rule
@@ -13,14 +12,12 @@ import { SettingsService } from '../settings/settings.service.js';
 export class AdmissionService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly settings: SettingsService,
     private readonly pools: AgentPoolRepository,
   ) {}
 
   async prepare(cmd: PrepareRoomCommand): Promise<PrepareRoomReply> {
-    const settings = await this.settings.load();
+    const { settings, pool } = await this.pools.load(this.dataSource.manager);
     if (!settings.Livechat_enabled) return { decision: 'disabled' };
-    const pool = await this.pools.load(this.dataSource.manager, settings);
     const departmentId = cmd.departmentId ?? (cmd.agentId ? undefined : pool.defaultDepartment());
     const online = departmentId ? pool.servingDepartment(departmentId) !== null : pool.onlineIn();
     if (!online && !settings.Livechat_accept_chats_with_no_agents) return { decision: 'no-agent-online' };

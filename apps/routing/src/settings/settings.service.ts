@@ -15,6 +15,13 @@ const VALIDATORS: { [K in SettingId]: (value: unknown) => value is RoutingSettin
   Livechat_enabled: (v): v is boolean => typeof v === 'boolean',
 };
 
+/** The settings from their stored rows: the defaults, overridden by what is stored for a known id. */
+export function settingsFrom(rows: { id: string; value: unknown }[]): RoutingSettings {
+  const loaded: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const row of rows) if (row.id in VALIDATORS) loaded[row.id] = row.value;
+  return loaded as unknown as RoutingSettings;
+}
+
 /**
  * The routing settings. Read from the database for every decision, so a change made through one
  * replica takes effect at once on all of them.
@@ -24,10 +31,7 @@ export class SettingsService {
   constructor(@InjectRepository(SettingEntity) private readonly settings: Repository<SettingEntity>) {}
 
   async load(manager?: EntityManager): Promise<RoutingSettings> {
-    const rows = await (manager ? manager.getRepository(SettingEntity) : this.settings).find();
-    const loaded: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-    for (const row of rows) if (row.id in VALIDATORS) loaded[row.id] = row.value;
-    return loaded as unknown as RoutingSettings;
+    return settingsFrom(await (manager ? manager.getRepository(SettingEntity) : this.settings).find());
   }
 
   /** Sets one setting; an unknown id or a value of the wrong type is refused. */
