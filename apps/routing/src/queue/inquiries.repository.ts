@@ -104,14 +104,17 @@ export class InquiriesRepository {
     );
   }
 
-  /** Marks a queued inquiry taken by the agent; answers the new assignment version, or null if not queued. */
-  async markTaken(manager: EntityManager, id: string, agentId: string, departmentId: string | null, at: Date): Promise<number | null> {
-    const rows: { version: number }[] = await sql(manager,
-      `UPDATE routing.inquiries SET status = 'taken', agent_id = $2, department_id = $3, taken_at = $4, version = version + 1
-        WHERE id = $1 AND status = 'queued' RETURNING version`,
-      [id, agentId, departmentId, at],
+  /** Marks queued inquiries taken by their agents; answers the new assignment version of each that was queued. */
+  async markTaken(manager: EntityManager, taken: { id: string; agentId: string; departmentId: string | null }[], at: Date): Promise<Map<string, number>> {
+    const rows: { id: string; version: number }[] = await sql(manager,
+      `UPDATE routing.inquiries AS i
+          SET status = 'taken', agent_id = t.agent_id, department_id = t.department_id, taken_at = $4, version = i.version + 1
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS t(id, agent_id, department_id)
+        WHERE i.id = t.id AND i.status = 'queued'
+        RETURNING i.id, i.version`,
+      [taken.map((t) => t.id), taken.map((t) => t.agentId), taken.map((t) => t.departmentId), at],
     );
-    return rows[0]?.version ?? null;
+    return new Map(rows.map((r) => [r.id, r.version]));
   }
 
   /** Puts the agent's open rooms back in the queue, at their original place. */

@@ -9,7 +9,6 @@ import { AgentPoolRepository } from '../assignment/agent-pool.repository.js';
 import { STRATEGIES } from '../assignment/strategies.js';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
 import { ROUTING_LOCKS } from '../database/database.module.js';
-import { SettingsService } from '../settings/settings.service.js';
 import { agentSelected } from './decision-event.js';
 import type { InquiryEntity } from './inquiry.entity.js';
 import { InquiriesRepository } from './inquiries.repository.js';
@@ -34,7 +33,6 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     private readonly dataSource: DataSource,
     private readonly inquiries: InquiriesRepository,
     private readonly pools: AgentPoolRepository,
-    private readonly settings: SettingsService,
     private readonly outbox: Outbox,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
   ) {}
@@ -72,14 +70,13 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
       const inquiry = await this.inquiries.findByIdForUpdate(manager, inquiryId);
       if (!inquiry || inquiry.status !== 'queued') throw new RpcException(ERRORS.invalidInquiry);
-      const settings = await this.settings.load(manager);
-      const pool = await this.pools.load(manager, settings);
+      const { settings, pool } = await this.pools.load(manager);
       const agent = pool.agent(agentId);
       if (!agent) throw new RpcException(ERRORS.agentNotFound);
       if (!pool.hasCapacity(agent, inquiry.departmentId ?? undefined)) throw new RpcException(ERRORS.agentAtCapacity);
-      const version = await this.assign(manager, inquiry, { agent, departmentId: inquiry.departmentId ?? undefined }, settings, new Date());
-      if (version === null) throw new RpcException(ERRORS.agentAtCapacity);
-      return { ...inquiry, status: 'taken' as const, agentId, version };
+      const [assigned] = await this.assign(manager, [{ inquiry, choice: { agent, departmentId: inquiry.departmentId ?? undefined } }], settings, new Date());
+      if (!assigned) throw new RpcException(ERRORS.agentAtCapacity);
+      return { ...inquiry, status: 'taken' as const, agentId, version: assigned.version };
     });
     this.outbox.flush();
     return taken;
@@ -109,8 +106,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       // Another replica's pass holds the lock: come back shortly rather than hold a connection waiting.
       const [{ locked }] = await sql<{ locked: boolean }>(manager, 'SELECT pg_try_advisory_xact_lock($1) AS locked', [ROUTING_LOCKS.dispatch]);
       if (!locked) return 'busy';
-      const settings = await this.settings.load(manager);
-      const pool = await this.pools.load(manager, settings);
+      const { settings, pool } = await this.pools.load(manager);
       const strategy = STRATEGIES[settings.Livechat_Routing_Method];
       const now = new Date();
       let assigned = 0;
@@ -118,12 +114,17 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       while (pool.anyoneAvailable()) {
         const page = await this.inquiries.queuedPage(manager, cursor, PAGE);
         if (page.length === 0) break;
+        const picks: Pick[] = [];
         for (const inquiry of page) {
           const choice = this.chooseAndRecord(pool, strategy, inquiry, now);
-          if (!choice) continue;
-          if ((await this.assign(manager, inquiry, choice, settings, now)) !== null) assigned += 1;
-          else pool.exclude(choice.agent.id);
+          if (choice) picks.push({ inquiry, choice });
         }
+        const done = await this.assign(manager, picks, settings, now);
+        assigned += done.length;
+        // An agent whose capacity changed meanwhile (an operator lowered it) takes nothing more this pass.
+        const full = new Set(picks.map((p) => p.choice.agent.id));
+        for (const d of done) full.delete(d.agentId);
+        for (const agentId of full) pool.exclude(agentId);
         if (page.length < PAGE) break;
         const last = page[page.length - 1];
         cursor = { queuedAt: last.queuedAt, id: last.id };
@@ -139,30 +140,61 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Takes one unit of the agent's capacity with a conditional UPDATE (never above the limit, whatever
-   * other replicas do), marks the inquiry taken and writes the decision to the outbox, in the
-   * caller's transaction. Answers the assignment version, or null when the agent had no capacity.
+   * Takes each agent's share of the picks from their capacity with one conditional UPDATE (never
+   * above the limit, whatever other replicas do: an agent whose limit no longer allows all of their
+   * share takes none of it), marks those inquiries taken and writes the decisions to the outbox in
+   * queue order: a few statements for a whole page of the queue, in the caller's transaction.
+   * Answers the picks that were assigned, with their assignment versions.
    */
-  private async assign(manager: EntityManager, inquiry: InquiryEntity, choice: Choice, settings: RoutingSettings, at: Date): Promise<number | null> {
-    const cap = capacityOf(choice.agent, settings);
-    const taken: { username: string }[] = await sql(manager,
-      `UPDATE routing.agents SET active_chats = active_chats + 1, routed_total = routed_total + 1, last_routed_at = $2
-        WHERE id = $1 AND ($3::int = 0 OR active_chats < $3::int) RETURNING username`,
-      [choice.agent.id, at, cap],
+  private async assign(manager: EntityManager, picks: Pick[], settings: RoutingSettings, at: Date): Promise<{ agentId: string; version: number }[]> {
+    if (picks.length === 0) return [];
+    const shares = new Map<string, { agent: Choice['agent']; count: number }>();
+    for (const { choice } of picks) {
+      const share = shares.get(choice.agent.id) ?? { agent: choice.agent, count: 0 };
+      share.count += 1;
+      shares.set(choice.agent.id, share);
+    }
+    const taken: { id: string; username: string }[] = await sql(manager,
+      `UPDATE routing.agents AS a
+          SET active_chats = a.active_chats + s.count, routed_total = a.routed_total + s.count, last_routed_at = $4
+         FROM unnest($1::text[], $2::int[], $3::int[]) AS s(id, count, cap)
+        WHERE a.id = s.id AND (s.cap = 0 OR a.active_chats + s.count <= s.cap)
+        RETURNING a.id, a.username`,
+      [[...shares.keys()], [...shares.values()].map((s) => s.count), [...shares.values()].map((s) => capacityOf(s.agent, settings)), at],
     );
-    if (taken.length === 0) return null;
-    if (choice.departmentId) {
+    const usernames = new Map(taken.map((t) => [t.id, t.username]));
+    const assigned = picks.filter((p) => usernames.has(p.choice.agent.id));
+    if (assigned.length === 0) return [];
+    const departmentOf = (p: Pick) => p.choice.departmentId ?? p.inquiry.departmentId;
+    const counted = assigned.filter((p) => p.choice.departmentId);
+    if (counted.length > 0) {
       await sql(manager,
-        `UPDATE routing.department_agents SET count = count + 1 WHERE department_id = $1 AND agent_id = $2`,
-        [choice.departmentId, choice.agent.id],
+        `UPDATE routing.department_agents AS m SET count = m.count + s.count
+           FROM (SELECT department_id, agent_id, count(*)::int AS count
+                   FROM unnest($1::text[], $2::text[]) AS p(department_id, agent_id) GROUP BY 1, 2) AS s
+          WHERE m.department_id = s.department_id AND m.agent_id = s.agent_id`,
+        [counted.map((p) => p.choice.departmentId), counted.map((p) => p.choice.agent.id)],
       );
     }
-    const departmentId = choice.departmentId ?? inquiry.departmentId;
-    const version = await this.inquiries.markTaken(manager, inquiry.id, choice.agent.id, departmentId, at);
-    if (version === null) throw new Error(`inquiry ${inquiry.id} was not queued any more under the dispatch lock`);
-    await this.outbox.add(manager, [
-      agentSelected(inquiry.roomId, { _id: choice.agent.id, username: taken[0].username }, departmentId, version, at),
-    ]);
-    return version;
+    const versions = await this.inquiries.markTaken(
+      manager,
+      assigned.map((p) => ({ id: p.inquiry.id, agentId: p.choice.agent.id, departmentId: departmentOf(p) })),
+      at,
+    );
+    await this.outbox.add(
+      manager,
+      assigned.map((p) => {
+        const version = versions.get(p.inquiry.id);
+        if (version === undefined) throw new Error(`inquiry ${p.inquiry.id} was not queued any more under the dispatch lock`);
+        return agentSelected(p.inquiry.roomId, { _id: p.choice.agent.id, username: usernames.get(p.choice.agent.id)! }, departmentOf(p), version, at);
+      }),
+    );
+    return assigned.map((p) => ({ agentId: p.choice.agent.id, version: versions.get(p.inquiry.id)! }));
   }
+}
+
+/** A queued inquiry and the agent chosen for it. */
+interface Pick {
+  inquiry: InquiryEntity;
+  choice: Choice;
 }
