@@ -166,22 +166,28 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     ).catch((err: unknown) => this.logger.warn(`outbox prune failed: ${String(err)}`));
   }
 
+  /**
+   * One relay pass: under the relay lock, marks the oldest unpublished rows published and publishes
+   * them; the marks commit only after JetStream acknowledged every one, so a failed publish (or a
+   * crash) leaves them unpublished, to go again. Four round trips for a whole batch.
+   */
   private relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       // Losing this transaction in a PostgreSQL crash only means publishing its rows again, which
-      // JetStream drops by message id: it need not wait for its commit to reach the disk.
-      await sql(manager, 'SET LOCAL synchronous_commit = off');
-      await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [this.options.lockKey]);
+      // JetStream drops by message id: its commit need not wait for the disk.
+      await sql(manager, `SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock($1)`, [this.options.lockKey]);
       const rows: { id: string; event_id: string; subject: string; payload: string; request_id: string | null }[] = await sql(manager,
-        `SELECT id, event_id, subject, payload, request_id FROM ${this.options.table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        `UPDATE ${this.options.table} SET published_at = now()
+          WHERE id IN (SELECT id FROM ${this.options.table} WHERE published_at IS NULL ORDER BY id LIMIT $1)
+          RETURNING id, event_id, subject, payload, request_id`,
         [this.options.batchSize ?? 500],
       );
       if (rows.length === 0) return 0;
+      rows.sort((a, b) => Number(a.id) - Number(b.id));
       faultPoint('outbox:before-publish');
       // One connection publishes in order, so the stream stores the batch in outbox order.
       await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id, headers: requestIdHeaders(row.request_id) })));
       faultPoint('outbox:after-publish');
-      await sql(manager, `UPDATE ${this.options.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }
