@@ -132,17 +132,26 @@ export class DurableConsumer {
   /** Adds the message to the next batch; waits while a full batch is waiting (back-pressure). */
   private async enqueue(msg: JsMsg): Promise<void> {
     this.pending.push(msg);
-    this.batches ??= this.processBatches().finally(() => (this.batches = null));
+    this.batches ??= this.processBatches();
     while (this.pending.length >= this.handler.maxBatch && this.batches) await this.batches;
   }
 
+  /**
+   * Runs until nothing is pending. It lets go of `batches` in the same step as it sees the queue
+   * empty: a message enqueued a moment later starts a new run, rather than waiting behind a
+   * finished one (until its ack wait ran out).
+   */
   private async processBatches(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.handler.maxBatch);
-      for (const msg of batch) if (msg.info.deliveryCount > 1) this.redeliveries?.inc();
-      if (await this.attempt(batch)) continue;
-      // One message may be the cause: handle them one by one, so the others go through.
-      if (batch.length > 1) for (const msg of batch) await this.attempt([msg]);
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.handler.maxBatch);
+        for (const msg of batch) if (msg.info.deliveryCount > 1) this.redeliveries?.inc();
+        if (await this.attempt(batch)) continue;
+        // One message may be the cause: handle them one by one, so the others go through.
+        if (batch.length > 1) for (const msg of batch) await this.attempt([msg]);
+      }
+    } finally {
+      this.batches = null;
     }
   }
 
