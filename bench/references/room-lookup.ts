@@ -1,7 +1,6 @@
 /**
  * What the references do for `GET /api/v1/livechat/room?token=…`: the same indexed lookup the
- * product makes (visitor by its unique token, their room by the one-open-room-per-visitor index)
- * and the same JSON (SPEC §4's room, absent fields omitted). Written by hand, without Nest or
+ * product makes (the open room by the visitor's token, index `rooms_open_by_token`) and the same JSON (SPEC §4's room, absent fields omitted). Written by hand, without Nest or
  * TypeORM, as a floor for the product's hot path.
  */
 import type pg from 'pg';
@@ -11,7 +10,7 @@ export const REFERENCE_SUBJECT = 'bench.reference.room';
 
 export const ROOM_BY_TOKEN = {
   name: 'room-by-token',
-  text: `SELECT r.* FROM rooms.visitors v JOIN rooms.rooms r ON r.visitor_id = v.id AND r.open WHERE v.token = $1`,
+  text: `SELECT * FROM rooms.rooms WHERE visitor_token = $1 AND open`,
 };
 
 export interface RoomReply {

@@ -3,7 +3,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { AgentSelectedEvent } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROOM_COLUMN_NAMES, ROOM_COLUMNS, RoomEntity } from './room.entity.js';
-import { selectList, sql } from '@livechat/common';
+import { preparedQuery, selectList, sql, type Outbox } from '@livechat/common';
+
+type OutboxRows = ReturnType<Outbox['rows']>;
+
+const JSON_COLUMNS = new Set<keyof RoomEntity>(['source', 'metrics', 'customFields']);
+
+const OPEN_ROOM_BY_TOKEN = {
+  name: 'rooms.open-room-by-token',
+  text: `SELECT ${ROOM_COLUMNS} FROM rooms.rooms WHERE visitor_token = $1 AND open`,
+};
 
 @Injectable()
 export class RoomsRepository {
@@ -13,37 +22,42 @@ export class RoomsRepository {
     return this.rooms.findOneBy({ id });
   }
 
+  /**
+   * The hot path (SPEC §4, a visitor asking again for the room they have): their open room by their
+   * token, one prepared statement over the `rooms_open_by_token` index.
+   */
+  async findOpenByToken(token: string): Promise<RoomEntity | null> {
+    const [room] = await preparedQuery<RoomEntity>(this.rooms.manager.connection, OPEN_ROOM_BY_TOKEN, [token]);
+    return room ?? null;
+  }
+
   findOpenByVisitor(visitorId: string): Promise<RoomEntity | null> {
     return this.rooms.findOneBy({ visitorId, open: true });
   }
 
   /**
-   * Inserts the room unless the visitor already has an open one. The partial unique index
-   * `rooms_one_open_per_visitor` decides: a concurrent insert for the same visitor waits for the
-   * other transaction and then does nothing. Returns null when another room won.
+   * Inserts the room, and its event into the outbox, unless the visitor already has an open room: one
+   * statement, so both or neither are written. The partial unique index `rooms_one_open_per_visitor`
+   * decides: a concurrent insert for the same visitor waits for the other and then does nothing.
+   * Every column is given, so the row is `room` as it stands. Answers false when another room won.
    */
-  async insertIfNoOpenRoom(manager: EntityManager, room: RoomEntity): Promise<RoomEntity | null> {
-    const rows: RoomEntity[] = await sql(manager,
-      `INSERT INTO rooms.rooms
-         (id, visitor_id, visitor_username, visitor_token, visitor_status, fname, department_id, open, msgs,
-          users_count, source, ts, updated_at, lm, queued_at, custom_fields)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, true, 0, 1, $8, $9, $9, $9, $9, $10)
-       ON CONFLICT (visitor_id) WHERE open DO NOTHING
-       RETURNING ${ROOM_COLUMNS}`,
-      [
-        room.id,
-        room.visitorId,
-        room.visitorUsername,
-        room.visitorToken,
-        room.visitorStatus,
-        room.fname,
-        room.departmentId,
-        JSON.stringify(room.source),
-        room.ts,
-        room.customFields ? JSON.stringify(room.customFields) : null,
-      ],
+  async insertWithEvent(room: RoomEntity, event: (firstParam: number) => OutboxRows): Promise<boolean> {
+    const properties = Object.keys(ROOM_COLUMN_NAMES) as (keyof RoomEntity)[];
+    const params = properties.map((p) => (JSON_COLUMNS.has(p) && room[p] !== null ? JSON.stringify(room[p]) : room[p]));
+    const outbox = event(params.length + 1);
+    const rows = await sql(this.rooms.manager,
+      `WITH room AS (
+         INSERT INTO rooms.rooms (${properties.map((p) => ROOM_COLUMN_NAMES[p]).join(', ')})
+         VALUES (${properties.map((_, i) => `$${i + 1}`).join(', ')})
+         ON CONFLICT (visitor_id) WHERE open DO NOTHING
+         RETURNING id
+       ), event AS (
+         INSERT INTO ${outbox.table} (${outbox.columns}) SELECT v.* FROM (${outbox.values}) AS v, room
+       )
+       SELECT id FROM room`,
+      [...params, ...outbox.params],
     );
-    return rows[0] ?? null;
+    return rows.length > 0;
   }
 
   /**

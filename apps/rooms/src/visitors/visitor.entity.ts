@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { selectList } from '@livechat/common';
-import type { RoomEntity } from '../rooms/room.entity.js';
 
 @Entity({ schema: 'rooms', name: 'visitors' })
 export class VisitorEntity {
@@ -36,13 +35,10 @@ export class VisitorEntity {
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
-
-  /** The visitor's open room, when a query joins it. Not a column. */
-  openRoom?: RoomEntity | null;
 }
 
-/** VisitorEntity's columns (its properties but the joined `openRoom`), for hand-written SQL (see `selectList`). */
-export const VISITOR_COLUMN_NAMES: Record<Exclude<keyof VisitorEntity, 'openRoom'>, string> = {
+/** VisitorEntity's properties and their columns, for hand-written SQL (see `selectList`). */
+const VISITOR_COLUMN_NAMES: Record<keyof VisitorEntity, string> = {
   id: 'id',
   token: 'token',
   username: 'username',

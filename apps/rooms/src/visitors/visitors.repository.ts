@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CustomFieldInput } from '@livechat/contracts';
-import { preparedQuery, randomId, selectList, sql, takePrefixed } from '@livechat/common';
+import { preparedQuery, randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
-import { ROOM_COLUMN_NAMES, type RoomEntity } from '../rooms/room.entity.js';
-import { VISITOR_COLUMN_NAMES, VISITOR_COLUMNS, VisitorEntity } from './visitor.entity.js';
+import { VISITOR_COLUMNS, VisitorEntity } from './visitor.entity.js';
 
-const VISITOR_WITH_OPEN_ROOM = {
-  name: 'rooms.visitor-with-open-room',
-  text: `SELECT ${selectList(VISITOR_COLUMN_NAMES, 'v')}, ${selectList(ROOM_COLUMN_NAMES, 'r', 'openRoom.')}
-           FROM rooms.visitors v LEFT JOIN rooms.rooms r ON r.visitor_id = v.id AND r.open
-          WHERE v.token = $1`,
-};
+const VISITOR_BY_TOKEN = { name: 'rooms.visitor-by-token', text: `SELECT ${VISITOR_COLUMNS} FROM rooms.visitors WHERE token = $1` };
 
 export interface VisitorChanges {
   token: string;
@@ -27,20 +21,10 @@ export interface VisitorChanges {
 export class VisitorsRepository {
   constructor(@InjectRepository(VisitorEntity) private readonly visitors: Repository<VisitorEntity>) {}
 
-  findByToken(token: string): Promise<VisitorEntity | null> {
-    return this.visitors.findOneBy({ token });
-  }
-
-  /**
-   * The visitor with this token, and their open room if they have one: the hot path (SPEC §4, a
-   * visitor asking again for the room they have), one prepared statement over the token's unique
-   * index and the one-open-room-per-visitor index.
-   */
-  async findWithOpenRoom(token: string): Promise<VisitorEntity | null> {
-    const [row] = await preparedQuery<Record<string, unknown>>(this.visitors.manager.connection, VISITOR_WITH_OPEN_ROOM, [token]);
-    if (!row) return null;
-    const openRoom = takePrefixed<RoomEntity>(row, 'openRoom.');
-    return Object.assign(new VisitorEntity(), row, { openRoom });
+  /** On the way to every new room: one prepared statement over the token's unique index. */
+  async findByToken(token: string): Promise<VisitorEntity | null> {
+    const [visitor] = await preparedQuery<VisitorEntity>(this.visitors.manager.connection, VISITOR_BY_TOKEN, [token]);
+    return visitor ?? null;
   }
 
   async findTokenByPhone(manager: EntityManager, phone: string): Promise<string | null> {

@@ -41,16 +41,3 @@ export function selectList(columns: Record<string, string>, alias?: string, pref
     .map(([property, column]) => `${alias ? `${alias}.` : ''}${column} AS "${prefix}${property}"`)
     .join(', ');
 }
-
-/** The properties of `row` that start with `prefix`, without it; null when all of them are null (an outer join's empty side). */
-export function takePrefixed<T>(row: Record<string, unknown>, prefix: string): T | null {
-  const picked: Record<string, unknown> = {};
-  let any = false;
-  for (const [key, value] of Object.entries(row)) {
-    if (!key.startsWith(prefix)) continue;
-    picked[key.slice(prefix.length)] = value;
-    delete row[key];
-    if (value !== null) any = true;
-  }
-  return any ? (picked as T) : null;
-}
