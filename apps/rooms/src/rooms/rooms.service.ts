@@ -49,9 +49,10 @@ export class RoomsService {
   /** SPEC §4: the room named by `rid`, else the visitor's open room, else a new one. */
   async getOrOpen(cmd: GetOrOpenRoomCommand): Promise<GetOrOpenRoomReply> {
     if (cmd.rid) return this.getOwnOpenRoom(cmd.token, cmd.rid);
-    const visitor = await this.visitors.findWithOpenRoom(cmd.token);
+    const room = await this.rooms.findOpenByToken(cmd.token);
+    if (room) return { room: toRoom(room), newRoom: false };
+    const visitor = await this.visitors.findByToken(cmd.token);
     if (!visitor) throw new RpcException(ERRORS.invalidToken);
-    if (visitor.openRoom) return { room: toRoom(visitor.openRoom), newRoom: false };
     return this.open(visitor, cmd);
   }
 
@@ -131,7 +132,7 @@ export class RoomsService {
     // A racing request may open the room and its visitor close it before we read it back: try again.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const now = new Date();
-      const candidate = Object.assign(new RoomEntity(), {
+      const room = Object.assign(new RoomEntity(), {
         id: randomId(),
         visitorId: visitor.id,
         visitorUsername: visitor.username,
@@ -139,19 +140,30 @@ export class RoomsService {
         visitorStatus: visitor.status,
         fname: visitor.name || visitor.username,
         departmentId: admission.departmentId ?? null,
+        open: true,
+        msgs: 0,
+        usersCount: 1,
         source: cmd.source,
         ts: now,
+        updatedAt: now,
+        lm: now,
+        queuedAt: now,
+        servedById: null,
+        servedByUsername: null,
+        servedByTs: null,
+        assignmentVersion: 0,
+        closedAt: null,
+        closer: null,
+        closedById: null,
+        closedByUsername: null,
+        metrics: null,
         customFields: null,
-      });
-      const opened = await this.dataSource.transaction(async (manager) => {
-        const room = await this.rooms.insertIfNoOpenRoom(manager, candidate);
-        if (room) await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.opened, room, now, { preferredAgentId: cmd.agentId })]);
-        return room;
-      });
-      if (opened) {
+      } satisfies RoomEntity);
+      const event = roomEvent(ROOM_EVENTS.opened, room, now, { preferredAgentId: cmd.agentId });
+      if (await this.rooms.insertWithEvent(room, (firstParam) => this.outbox.rows([event], firstParam))) {
         this.opened.inc();
         this.outbox.flush();
-        return { room: toRoom(opened), newRoom: true };
+        return { room: toRoom(room), newRoom: true };
       }
       const existing = await this.rooms.findOpenByVisitor(visitor.id);
       if (existing) return { room: toRoom(existing), newRoom: false };

@@ -80,16 +80,24 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
   /** Appends events inside the caller's transaction, with the current request's id. Call `flush()` after the commit. */
   async add(manager: EntityManager, messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    const rows = this.rows(messages);
+    await sql(manager, `INSERT INTO ${rows.table} (${rows.columns}) ${rows.values}`, rows.params);
+  }
+
+  /**
+   * The pieces of an INSERT of these events (with the current request's id), numbered from
+   * `$${firstParam}`, for a statement that writes them together with the change they announce
+   * (`INSERT INTO table (columns) SELECT v.* FROM (values) v …`). Call `flush()` after its commit.
+   */
+  rows(messages: OutboxMessage[], firstParam = 1): { table: string; columns: string; values: string; params: unknown[] } {
     const requestId = currentRequestId() ?? null;
     const params: unknown[] = [];
-    const rows = messages.map((m, i) => {
+    const tuples = messages.map((m, i) => {
       params.push(m.eventId, m.subject, JSON.stringify(m.payload), requestId);
-      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
+      const at = firstParam + i * 4;
+      return `($${at}, $${at + 1}, $${at + 2}, $${at + 3})`;
     });
-    await sql(manager,
-      `INSERT INTO ${this.options.table} (event_id, subject, payload, request_id) VALUES ${rows.join(', ')}`,
-      params,
-    );
+    return { table: this.options.table, columns: 'event_id, subject, payload, request_id', values: `VALUES ${tuples.join(', ')}`, params };
   }
 
   /**
