@@ -1,6 +1,8 @@
 /**
  * Metrics cost on the hot path: the same burst of `GET /api/v1/livechat/room?token=…` (an open room
  * that exists: gateway → NATS → rooms → PostgreSQL and back) with METRICS_ENABLED=true and false.
+ * With `--logs`, the access log's cost instead: LOG_LEVEL=info (the gateway writes one line per
+ * request) against warn (no line), metrics on in both; results in bench/results/logging-cost.json.
  *
  * Runs against a stack of its own (test/support/stack.ts: its own database and nats-server, each
  * service a process from dist/, loopback only). Rounds go on, off, off, on, on, off… (so neither mode
@@ -37,13 +39,16 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '300' },
+    // The same comparison for the access log instead: LOG_LEVEL=info (one line per request) vs warn (none).
+    logs: { type: 'boolean', default: false },
   },
 });
 const REQUESTS = positive(args.requests, 'requests');
 const CONCURRENCY = positive(args.concurrency, 'concurrency');
 const ROUNDS = positive(args.rounds, 'rounds');
 const WARMUP = Number(args.warmup);
-const RESULT_FILE = join(dirname(fileURLToPath(import.meta.url)), 'results', 'metrics-cost.json');
+const WHAT = args.logs ? 'access log' : 'metrics';
+const RESULT_FILE = join(dirname(fileURLToPath(import.meta.url)), 'results', args.logs ? 'logging-cost.json' : 'metrics-cost.json');
 
 type Mode = 'on' | 'off';
 
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
     samples[mode].push(...latencies);
     const round = { mode, requestsPerSecond: Math.round(latencies.length / seconds), latencyMs: summarize(latencies), failures };
     rounds.push(round);
-    console.log(`round ${i + 1} metrics ${mode.padEnd(3)} ${String(round.requestsPerSecond).padStart(6)} req/s  p50 ${round.latencyMs.p50} ms  p99 ${round.latencyMs.p99} ms  failures ${failures}`);
+    console.log(`round ${i + 1} ${WHAT} ${mode.padEnd(3)} ${String(round.requestsPerSecond).padStart(6)} req/s  p50 ${round.latencyMs.p50} ms  p99 ${round.latencyMs.p99} ms  failures ${failures}`);
   }
 
   const report = (mode: Mode) => {
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
       failures: own.reduce((sum, r) => sum + r.failures, 0),
     };
   };
-  const isolated = isolatedCost();
+  const isolated = args.logs ? undefined : isolatedCost();
   const on = report('on');
   const off = report('off');
   const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 1000) / 1000);
@@ -110,9 +115,9 @@ async function main(): Promise<void> {
     isolatedNsPerRequest: isolated,
     rounds,
   };
-  console.table({ 'metrics on': on, 'metrics off': off });
+  console.table({ [`${WHAT} on`]: on, [`${WHAT} off`]: off });
   console.log('on / off:', result.ratioOnOverOff);
-  console.log(`isolated: ${isolated} ns of metrics work per request (one HTTP and one RPC observation)`);
+  if (isolated !== undefined) console.log(`isolated: ${isolated} ns of metrics work per request (one HTTP and one RPC observation)`);
   mkdirSync(dirname(RESULT_FILE), { recursive: true });
   writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`written to ${RESULT_FILE}`);
@@ -141,16 +146,16 @@ function isolatedCost(): number {
   return Math.round(Number(process.hrtime.bigint() - started) / n);
 }
 
-/** Restarts every service with metrics on or off (the same processes' settings otherwise). */
+/** Restarts every service with metrics (or the access log) on or off (the same processes' settings otherwise). */
 async function restartWith(mode: Mode): Promise<void> {
-  const env = { METRICS_ENABLED: mode === 'on' ? 'true' : 'false' };
+  const env: Record<string, string> = args.logs ? { LOG_LEVEL: mode === 'on' ? 'info' : 'warn' } : { METRICS_ENABLED: mode === 'on' ? 'true' : 'false' };
   for (const service of stack!.services) await service.stop('SIGTERM');
   httpAgent.destroy(); // no keep-alive socket to the old gateway
   const [rooms, ...rest] = [...stack!.all('rooms'), ...stack!.all('routing'), ...stack!.all('gateway')];
   await rooms.start(env);
   await Promise.all(rest.map((s) => s.start(env)));
   const metrics = await fetch(`${stack!.baseUrl}/metrics`);
-  if ((metrics.status === 200) !== (mode === 'on')) throw new Error(`metrics ${mode}, but GET /metrics answered ${metrics.status}`);
+  if (!args.logs && (metrics.status === 200) !== (mode === 'on')) throw new Error(`metrics ${mode}, but GET /metrics answered ${metrics.status}`);
 }
 
 /** `count` GETs over CONCURRENCY keep-alive connections; answers each one's latency in ms. */

@@ -67,10 +67,13 @@ export class ServiceProcess {
       this.exitSignal = signal;
       log.end();
     });
+    // Up once its HTTP listener answers: every service opens it last, after its NATS subscriptions
+    // (so this holds whatever LOG_LEVEL says).
     await expectEventually(
-      () => {
+      async () => {
         if (!this.running) throw new Error(`${this.name}#${this.replica} exited (${this.exitCode ?? this.exitSignal}):\n${this.output}`);
-        if (!/listening on /.test(this.output)) throw new Error(`${this.name}#${this.replica} not ready:\n${this.output}`);
+        const live = await fetch(`${this.healthUrl}/health/live`).catch(() => null);
+        if (live?.status !== 200) throw new Error(`${this.name}#${this.replica} not ready:\n${this.output}`);
       },
       { timeoutMs: 30_000, intervalMs: 50 },
     );
