@@ -1,5 +1,4 @@
-import { requestIdHeaders } from '../rpc/rpc-request.js';
-import { acceptOrCreateRequestId, currentRequestId, isSaneRequestId, outsideRequest, REQUEST_ID_HEADER, runInRequest } from './request-context.js';
+import { acceptOrCreateRequestId, requestIdHeaders, currentRequestId, isSaneRequestId, outsideRequest, REQUEST_ID_HEADER, runInRequest } from './request-context.js';
 
 describe('isSaneRequestId', () => {
   it.each(['a', 'req-1', 'e2e:4f1.x_y-z', 'A'.repeat(128), '0123456789abcdef'])('accepts %s', (id) => {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { headers, type MsgHdrs } from '@nats-io/transport-node';
 
 /** The header that carries a request's id: on HTTP (in and out), on NATS requests and on JetStream events. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -19,6 +20,14 @@ export function acceptOrCreateRequestId(value: unknown): string {
 /** An HTTP request's id (Fastify's `genReqId`): its sane `X-Request-Id`, or a new one. */
 export function httpRequestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   return acceptOrCreateRequestId(req.headers[REQUEST_ID_HEADER]);
+}
+
+/** NATS headers carrying a request id (on a request or an event), or none outside a request. */
+export function requestIdHeaders(requestId: string | undefined | null): MsgHdrs | undefined {
+  if (requestId === undefined || requestId === null) return undefined;
+  const h = headers();
+  h.set(REQUEST_ID_HEADER, requestId);
+  return h;
 }
 
 interface RequestContext {

@@ -4,9 +4,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NATS_CONNECTION } from '../nats/nats.module.js';
 import { sql } from '../database/sql.js';
-import { currentRequestId, outsideRequest } from '../logging/request-context.js';
+import { currentRequestId, outsideRequest, requestIdHeaders } from '../logging/request-context.js';
 import { Metrics, withDeadline } from '../metrics/metrics.js';
-import { requestIdHeaders } from '../rpc/rpc-request.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 

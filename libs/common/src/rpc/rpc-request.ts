@@ -1,8 +1,8 @@
 import { RpcException } from '@nestjs/microservices';
-import { errors, headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { errors, type NatsConnection } from '@nats-io/transport-node';
 import { ERRORS, isDomainError } from '@livechat/contracts';
 import { randomId } from '../ids.js';
-import { currentRequestId, REQUEST_ID_HEADER } from '../logging/request-context.js';
+import { currentRequestId, requestIdHeaders } from '../logging/request-context.js';
 
 /** What Nest's NATS server answers: the handler's result, or its error (a DomainError from RpcErrorFilter). */
 interface NestReply<T> {
@@ -34,14 +34,6 @@ export async function rpcRequest<T>(nc: NatsConnection | null, subject: string, 
   }
   if (reply.err !== undefined) throw new RpcException(isDomainError(reply.err) ? reply.err : ERRORS.serviceUnavailable);
   return reply.response as T;
-}
-
-/** The `x-request-id` header for a request id, or none outside a request. */
-export function requestIdHeaders(requestId: string | undefined | null): MsgHdrs | undefined {
-  if (requestId === undefined || requestId === null) return undefined;
-  const h = headers();
-  h.set(REQUEST_ID_HEADER, requestId);
-  return h;
 }
 
 function isTimeout(err: unknown): boolean {
