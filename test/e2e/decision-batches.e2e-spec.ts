@@ -1,0 +1,69 @@
+import { expectEventually } from '../support/eventually.js';
+import { Api } from '../support/http.js';
+import { readStream } from '../support/jetstream.js';
+import { Livechat } from '../support/livechat.js';
+import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+
+/**
+ * rooms applies routing's decisions a batch per transaction (SPEC §9.3): two decisions for one room
+ * in the same batch must be applied in version order, not as one UPDATE joined to both (which
+ * would apply one of them, unpredictably).
+ */
+describe("routing's decisions applied in batches (SPEC §9.3)", () => {
+  let stack: TestStack;
+  let api: Api;
+  let chat: Livechat;
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+    api = new Api(stack.baseUrl, ADMIN_TOKEN);
+    chat = new Livechat(api);
+  });
+  afterAll(() => stack?.stop());
+
+  it('applies decisions that arrive together in version order, and publishes each assignment', async () => {
+    await api.setSetting('Livechat_accept_chats_with_no_agents', true);
+    const first = await api.createAgent('batch-first');
+    await api.setAvailability(first, 'not-available');
+    const opened = [await chat.openRoom(), await chat.openRoom(), await chat.openRoom()];
+    const ids = opened.map(({ room }) => room._id as string);
+    const routed = (version: number) =>
+      expectEventually(async () => {
+        const inquiries = await stack.db.query<{ version: number; status: string }>(
+          `SELECT version, status FROM routing.inquiries WHERE room_id = ANY($1)`,
+          [ids],
+        );
+        expect(inquiries).toEqual(ids.map(() => ({ version, status: 'taken' })));
+      });
+
+    // While rooms is down, routing decides three times for each room: to the first agent, back to
+    // the queue (that agent is deleted), to a second agent. When rooms is back, the first of the
+    // nine decisions comes alone and the other eight arrive as one batch, with rooms in it up to
+    // three times.
+    const rooms = stack.service('rooms');
+    await rooms.stop('SIGTERM');
+    try {
+      await api.setAvailability(first, 'available');
+      await routed(1);
+      await api.deleteAgent(first);
+      await api.createAgent('batch-second');
+      await routed(3);
+    } finally {
+      await rooms.start();
+    }
+
+    for (const { token, room } of opened) expect(await chat.servedBy(token, room._id)).toBe('batch-second');
+    await expectEventually(async () => {
+      const rows = await stack.db.query<{ assignment_version: number; served_by_username: string }>(
+        `SELECT assignment_version, served_by_username FROM rooms.rooms WHERE id = ANY($1)`,
+        [ids],
+      );
+      expect(rows).toEqual(ids.map(() => ({ assignment_version: 3, served_by_username: 'batch-second' })));
+      const events = await readStream(stack.nats.url);
+      for (const id of ids) {
+        const assigned = events.filter((e) => e.subject === 'room.assigned' && e.data.room._id === id);
+        expect(assigned.map((e) => e.data.agent.username)).toEqual(['batch-first', 'batch-second']);
+      }
+    });
+  });
+});
