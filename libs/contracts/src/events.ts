@@ -8,7 +8,8 @@ export interface RoomEvent {
   occurredAt: string;
   version: 1;
   room: Room;
-  agent?: UserRef;
+  /** On room.assigned: the agent now serving the room, or null when the room lost its agent (deleted). */
+  agent?: UserRef | null;
   /** On room.opened only: the agent the visitor asked for (`agentId`), for routing to prefer. */
   preferredAgentId?: string;
 }

@@ -1,3 +1,5 @@
+import type { Message } from './message.js';
+
 /** The livechat room object (SPEC §4), as the HTTP API answers it and as events carry it. */
 export interface RoomSource {
   type: 'widget' | 'api';
@@ -9,12 +11,38 @@ export interface UserRef {
   username: string;
 }
 
+/**
+ * The room's conversation metrics (SPEC §4, §5a), as the reference keeps them: dates ISO, times in
+ * seconds. `v.lq`: the visitor's last query (first message since the agent's last reply);
+ * `servedBy.lr`: the agent's last reply to it; `response`: time from a query to its reply
+ * (`fd`/`ft` the first one, `total` replies, `tt` their sum, `avg`); `reaction`: the first reply's
+ * time from the agent's assignment (`fd`/`ft`), and `tt` the sum of reaction times.
+ */
+export interface RoomMetrics {
+  v?: { lq: string };
+  servedBy?: { lr: string };
+  response?: { fd?: string; ft?: number; avg: number; total: number; tt: number };
+  reaction?: { fd?: string; ft?: number; tt: number };
+  chatDuration?: number;
+  serviceTimeDuration?: number;
+}
+
+/** The agent whose reply answered the visitor's last query (reference: `responseBy`). */
+export interface ResponseBy extends UserRef {
+  firstResponseTs: string;
+  lastMessageTs: string;
+}
+
 export interface Room {
   _id: string;
   fname: string;
   t: 'l';
-  v: { _id: string; username: string; token: string; status: string };
+  v: { _id: string; username: string; token: string; status: string; lastMessageTs?: string };
   departmentId?: string;
+  /** The reference's constant flags of a livechat room. */
+  default: false;
+  ro: false;
+  sysMes: true;
   open?: true;
   msgs: number;
   usersCount: number;
@@ -22,14 +50,17 @@ export interface Room {
   ts: string;
   _updatedAt: string;
   lm: string;
-  waitingResponse: true;
+  /** Present (true) while the visitor waits for an agent's reply; absent once answered. */
+  waitingResponse?: true;
+  responseBy?: ResponseBy;
+  lastMessage?: Message;
   source: RoomSource;
   queuedAt: string;
   servedBy?: UserRef & { ts: string };
   closedAt?: string;
   closer?: 'visitor' | 'user';
   closedBy?: UserRef;
-  metrics?: { chatDuration?: number; serviceTimeDuration?: number };
+  metrics?: RoomMetrics;
   customFields?: Record<string, string>;
 }
 

@@ -10,6 +10,11 @@ export const ROOMS_COMMANDS = {
   getVisitor: 'rooms.get-visitor',
   getOrOpenRoom: 'rooms.get-or-open',
   closeRoom: 'rooms.close',
+  sendMessage: 'rooms.send-message',
+  messageHistory: 'rooms.message-history',
+  getMessage: 'rooms.get-message',
+  editMessage: 'rooms.edit-message',
+  deleteMessage: 'rooms.delete-message',
 } as const;
 
 /** Request/reply commands answered by the routing service. */
@@ -40,20 +45,33 @@ export const CONSUMERS = {
   roomsDecisions: 'rooms-routing-decisions',
 } as const;
 
-/** Public room events, published to JetStream by the rooms service. */
+/**
+ * Public room events, published to JetStream by the rooms service. `room.renamed`: the visitor's
+ * new name copied into their open room's `fname` (SPEC §3, §8: every change of a room's public
+ * fields publishes an event).
+ */
 export const ROOM_EVENTS = {
   opened: 'room.opened',
   assigned: 'room.assigned',
   closed: 'room.closed',
+  renamed: 'room.renamed',
 } as const;
 
 export type RoomEventType = (typeof ROOM_EVENTS)[keyof typeof ROOM_EVENTS];
+
+/** Public message events (SPEC §8): a new, edited or system message; a deleted one. */
+export const MESSAGE_EVENTS = {
+  sent: 'message.sent',
+  deleted: 'message.deleted',
+} as const;
+
+export type MessageEventType = (typeof MESSAGE_EVENTS)[keyof typeof MESSAGE_EVENTS];
 
 /** JetStream streams and the subjects each one captures (exact subjects, never wildcards over commands). */
 export const STREAMS = {
   events: {
     name: 'LIVECHAT',
-    subjects: [ROOM_EVENTS.opened, ROOM_EVENTS.assigned, ROOM_EVENTS.closed],
+    subjects: [...Object.values(ROOM_EVENTS), ...Object.values(MESSAGE_EVENTS)],
   },
   decisions: {
     name: 'LIVECHAT_ROUTING',

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RoomSource } from '@livechat/contracts';
+import type { Message, ResponseBy, RoomMetrics, RoomSource } from '@livechat/contracts';
 import { selectList } from '@livechat/common';
 
 @Entity({ schema: 'rooms', name: 'rooms' })
@@ -73,11 +73,25 @@ export class RoomEntity {
   @Column('text', { name: 'closed_by_username', nullable: true })
   closedByUsername: string | null;
 
+  /** The wire metrics (SPEC §4, §5a): dates already ISO strings. */
   @Column('jsonb', { nullable: true })
-  metrics: { chatDuration?: number; serviceTimeDuration?: number } | null;
+  metrics: RoomMetrics | null;
 
   @Column('jsonb', { name: 'custom_fields', nullable: true })
   customFields: Record<string, string> | null;
+
+  /** The newest visitor or agent message, as the API answers it. */
+  @Column('jsonb', { name: 'last_message', nullable: true })
+  lastMessage: Message | null;
+
+  @Column('timestamptz', { name: 'visitor_last_message_ts', nullable: true })
+  visitorLastMessageTs: Date | null;
+
+  @Column('boolean', { name: 'waiting_response' })
+  waitingResponse: boolean;
+
+  @Column('jsonb', { name: 'response_by', nullable: true })
+  responseBy: ResponseBy | null;
 }
 
 /** RoomEntity's properties and their columns, for hand-written SQL (see `selectList`). */
@@ -107,6 +121,10 @@ export const ROOM_COLUMN_NAMES: Record<keyof RoomEntity, string> = {
   closedByUsername: 'closed_by_username',
   metrics: 'metrics',
   customFields: 'custom_fields',
+  lastMessage: 'last_message',
+  visitorLastMessageTs: 'visitor_last_message_ts',
+  waitingResponse: 'waiting_response',
+  responseBy: 'response_by',
 };
 
 /** Columns aliased to RoomEntity's properties, for RETURNING clauses of hand-written writes. */

@@ -8,7 +8,7 @@ function entity(overrides: Partial<RoomEntity> = {}): RoomEntity {
     fname: 'Mary', departmentId: null, open: true, msgs: 0, usersCount: 1, source: { type: 'api' },
     ts: at, updatedAt: at, lm: at, queuedAt: at, servedById: null, servedByUsername: null, servedByTs: null,
     assignmentVersion: 0, closedAt: null, closer: null, closedById: null, closedByUsername: null, metrics: null,
-    customFields: null, ...overrides,
+    customFields: null, lastMessage: null, visitorLastMessageTs: null, waitingResponse: true, responseBy: null, ...overrides,
   });
 }
 
@@ -17,10 +17,19 @@ describe('toRoom', () => {
     const room = toRoom(entity());
     expect(room).toEqual({
       _id: 'room1', fname: 'Mary', t: 'l', v: { _id: 'visitor1', username: 'guest-1', token: 'tok', status: 'online' },
-      open: true, msgs: 0, usersCount: 1, cl: false, ts: '2026-01-02T03:04:05.678Z', _updatedAt: '2026-01-02T03:04:05.678Z',
+      default: false, ro: false, sysMes: true, open: true, msgs: 0, usersCount: 1, cl: false, ts: '2026-01-02T03:04:05.678Z', _updatedAt: '2026-01-02T03:04:05.678Z',
       lm: '2026-01-02T03:04:05.678Z', waitingResponse: true, source: { type: 'api' }, queuedAt: '2026-01-02T03:04:05.678Z',
     });
     expect(JSON.stringify(room)).not.toContain('null');
+  });
+
+  it("answers the conversation's fields: v.lastMessageTs, lastMessage, responseBy; waitingResponse only while waiting", () => {
+    const at = '2026-01-02T03:05:00.000Z';
+    const lastMessage = { _id: 'm1', rid: 'room1', msg: 'hi', ts: at, _updatedAt: at, u: { _id: 'agent1', username: 'alice' } };
+    const responseBy = { _id: 'agent1', username: 'alice', firstResponseTs: at, lastMessageTs: at };
+    const room = toRoom(entity({ visitorLastMessageTs: new Date(at), lastMessage, waitingResponse: false, responseBy }));
+    expect(room).not.toHaveProperty('waitingResponse');
+    expect(room).toMatchObject({ v: { lastMessageTs: at }, lastMessage, responseBy });
   });
 
   it('answers a served, closed room without open and with servedBy, closedBy and metrics', () => {

@@ -8,17 +8,23 @@ export function toRoom(e: RoomEntity): Room {
     fname: e.fname,
     t: 'l',
     v: { _id: e.visitorId, username: e.visitorUsername, token: e.visitorToken, status: e.visitorStatus },
+    default: false,
+    ro: false,
+    sysMes: true,
     msgs: e.msgs,
     usersCount: e.usersCount,
     cl: false,
     ts: e.ts.toISOString(),
     _updatedAt: e.updatedAt.toISOString(),
     lm: e.lm.toISOString(),
-    waitingResponse: true,
     source: e.source,
     queuedAt: e.queuedAt.toISOString(),
   };
+  if (e.visitorLastMessageTs) room.v.lastMessageTs = e.visitorLastMessageTs.toISOString();
   if (e.departmentId) room.departmentId = e.departmentId;
+  if (e.waitingResponse) room.waitingResponse = true;
+  if (e.responseBy) room.responseBy = e.responseBy;
+  if (e.lastMessage) room.lastMessage = e.lastMessage;
   if (e.open) room.open = true;
   if (e.servedById && e.servedByUsername && e.servedByTs) {
     room.servedBy = { _id: e.servedById, username: e.servedByUsername, ts: e.servedByTs.toISOString() };

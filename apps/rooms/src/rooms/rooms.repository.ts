@@ -7,7 +7,7 @@ import { preparedQuery, selectList, sql, type Outbox } from '@livechat/common';
 
 type OutboxRows = ReturnType<Outbox['rows']>;
 
-const JSON_COLUMNS = new Set<keyof RoomEntity>(['source', 'metrics', 'customFields']);
+const JSON_COLUMNS = new Set<keyof RoomEntity>(['source', 'metrics', 'customFields', 'lastMessage', 'responseBy']);
 
 const OPEN_ROOM_BY_TOKEN = {
   name: 'rooms.open-room-by-token',
@@ -95,6 +95,20 @@ export class RoomsRepository {
   }
 
   async update(manager: EntityManager, id: string, changes: Partial<RoomEntity>): Promise<void> {
-    await manager.getRepository(RoomEntity).update({ id }, changes);
+    const { set, params } = roomSet(changes, 2);
+    await sql(manager, `UPDATE rooms.rooms SET ${set} WHERE id = $1`, [id, ...params]);
   }
+}
+
+/**
+ * The SET list of an UPDATE of these room properties (`column = $n`, numbered from `firstParam`) and
+ * its parameters, JSON columns serialized: for statements that change a room together with what
+ * changed it.
+ */
+export function roomSet(changes: Partial<RoomEntity>, firstParam: number): { set: string; params: unknown[] } {
+  const entries = Object.entries(changes).filter(([, value]) => value !== undefined) as [keyof RoomEntity, unknown][];
+  return {
+    set: entries.map(([property], i) => `${ROOM_COLUMN_NAMES[property]} = $${firstParam + i}`).join(', '),
+    params: entries.map(([property, value]) => (JSON_COLUMNS.has(property) && value !== null ? JSON.stringify(value) : value)),
+  };
 }

@@ -1,0 +1,88 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { MarkdownNode, Message, SystemMessageType } from '@livechat/contracts';
+import { selectList } from '@livechat/common';
+
+/** A message of a room's conversation (SPEC §5a); see the messages migration for the table's design. */
+@Entity({ schema: 'rooms', name: 'messages' })
+export class MessageEntity {
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column('text')
+  rid: string;
+
+  /** The system message type (`uj`, `livechat-close`); null for a visitor's or an agent's message. */
+  @Column('text', { nullable: true })
+  t: SystemMessageType | null;
+
+  @Column('text')
+  msg: string;
+
+  @Column('timestamptz')
+  ts: Date;
+
+  @Column('timestamptz', { name: 'updated_at' })
+  updatedAt: Date;
+
+  @Column('text', { name: 'u_id' })
+  uId: string;
+
+  @Column('text', { name: 'u_username' })
+  uUsername: string;
+
+  @Column('text', { name: 'u_name', nullable: true })
+  uName: string | null;
+
+  /** The visitor's token: set on a visitor's messages only. */
+  @Column('text', { nullable: true })
+  token: string | null;
+
+  @Column('text', { nullable: true })
+  alias: string | null;
+
+  /** The markdown tree; null where the reference stores none (system messages it writes directly, such as `uj`). */
+  @Column('jsonb', { nullable: true })
+  md: MarkdownNode[] | null;
+
+  @Column('jsonb', { nullable: true })
+  urls: NonNullable<Message['urls']> | null;
+
+  @Column('timestamptz', { name: 'edited_at', nullable: true })
+  editedAt: Date | null;
+
+  @Column('text', { name: 'edited_by_id', nullable: true })
+  editedById: string | null;
+
+  @Column('text', { name: 'edited_by_username', nullable: true })
+  editedByUsername: string | null;
+
+  /** A deleted message stays as a tombstone, out of the history, for a sync to report it. */
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt: Date | null;
+}
+
+/** MessageEntity's properties and their columns, for hand-written SQL (see `selectList`). */
+export const MESSAGE_COLUMN_NAMES: Record<keyof MessageEntity, string> = {
+  id: 'id',
+  rid: 'rid',
+  t: 't',
+  msg: 'msg',
+  ts: 'ts',
+  updatedAt: 'updated_at',
+  uId: 'u_id',
+  uUsername: 'u_username',
+  uName: 'u_name',
+  token: 'token',
+  alias: 'alias',
+  md: 'md',
+  urls: 'urls',
+  editedAt: 'edited_at',
+  editedById: 'edited_by_id',
+  editedByUsername: 'edited_by_username',
+  deletedAt: 'deleted_at',
+};
+
+export const MESSAGE_JSON_COLUMNS = new Set<keyof MessageEntity>(['md', 'urls']);
+
+/** Columns aliased to MessageEntity's properties, for SELECT and RETURNING lists. */
+export const MESSAGE_COLUMNS = selectList(MESSAGE_COLUMN_NAMES);
