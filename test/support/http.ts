@@ -25,6 +25,8 @@ export class Api {
       body = JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
+    // Node's client streams a DELETE body without a length (it chunks only POST and PUT by default).
+    if (body !== undefined) headers['content-length'] ??= String(Buffer.byteLength(body));
     if (init.admin && this.adminToken) headers['x-auth-token'] = this.adminToken;
     const res = await send(`${this.baseUrl}${path}`, method, headers, body);
     const text = res.text;
@@ -56,6 +58,26 @@ export class Api {
 
   closeRoom(rid: string, token: string) {
     return this.post<{ rid: string; comment: string }>('/api/v1/livechat/room.close', { rid, token });
+  }
+
+  sendMessage(body: { token: string; rid: string; msg: string; _id?: string } & Record<string, unknown>) {
+    return this.post<{ message: Record<string, any> }>('/api/v1/livechat/message', body);
+  }
+
+  history(rid: string, query: Record<string, string>) {
+    return this.get<{ messages: Record<string, any>[] }>(`/api/v1/livechat/messages.history/${encodeURIComponent(rid)}?${new URLSearchParams(query)}`);
+  }
+
+  getMessage(id: string, query: Record<string, string>) {
+    return this.get<{ message: Record<string, any> }>(`/api/v1/livechat/message/${encodeURIComponent(id)}?${new URLSearchParams(query)}`);
+  }
+
+  editMessage(id: string, body: Record<string, unknown>) {
+    return this.request<{ message: Record<string, any> }>('PUT', `/api/v1/livechat/message/${encodeURIComponent(id)}`, { body });
+  }
+
+  deleteMessage(id: string, body: Record<string, unknown>) {
+    return this.request<{ message: { _id: string; ts: string } }>('DELETE', `/api/v1/livechat/message/${encodeURIComponent(id)}`, { body });
   }
 
   // The operator endpoints (X-Auth-Token), by name. Each throws unless the call succeeded.

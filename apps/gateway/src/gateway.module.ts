@@ -12,6 +12,7 @@ import { ConsoleModule } from './console/console.module.js';
 import { HealthController } from './health/health.controller.js';
 import { redactUrl, RequestContextMiddleware } from './http/request-logging.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
+import { MessageController } from './livechat/message.controller.js';
 import { RoomController } from './livechat/room.controller.js';
 import { VisitorController } from './livechat/visitor.controller.js';
 import { NATS_CLIENT, NatsRpc } from './rpc/nats-rpc.service.js';
@@ -46,6 +47,7 @@ export class GatewayModule implements NestModule {
       controllers: [
         VisitorController,
         RoomController,
+        MessageController,
         AgentsController,
         UsersController,
         DepartmentsController,

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { QUEUES, STREAMS } from '@livechat/contracts';
-import { NatsModule, OutboxModule } from '@livechat/common';
+import { CLOCK, NatsModule, OutboxModule, systemClock } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from './config/rooms.config.js';
 import { roomsDatabase, ROOMS_LOCKS } from './database/database.module.js';
 import { RoomsController } from './rooms/rooms.controller.js';
@@ -11,6 +11,10 @@ import { VisitorsController } from './visitors/visitors.controller.js';
 import { VisitorsRepository } from './visitors/visitors.repository.js';
 import { VisitorsService } from './visitors/visitors.service.js';
 import { RoutingDecisionsConsumer } from './rooms/routing-decisions.consumer.js';
+import { MARKDOWN_OPTIONS, MarkdownParser } from './messages/markdown/markdown.parser.js';
+import { MessagesController } from './messages/messages.controller.js';
+import { MessagesRepository } from './messages/messages.repository.js';
+import { MessagesService } from './messages/messages.service.js';
 
 @Module({})
 export class AppModule {
@@ -22,9 +26,14 @@ export class AppModule {
         NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
         OutboxModule.forRoot({ table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
       ],
-      controllers: [VisitorsController, RoomsController],
+      controllers: [VisitorsController, RoomsController, MessagesController],
       providers: [
         { provide: ROOMS_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: MARKDOWN_OPTIONS, useValue: { budgetMs: config.MARKDOWN_BUDGET_MS, threads: config.MARKDOWN_THREADS } },
+        MarkdownParser,
+        MessagesRepository,
+        MessagesService,
         VisitorsRepository,
         VisitorsService,
         RoomsRepository,

@@ -51,6 +51,7 @@ export const ERRORS = {
     error: 'The agent has reached the maximum number of simultaneous chats [error-max-number-simultaneous-chats-reached]',
     errorType: 'error-max-number-simultaneous-chats-reached',
   },
+  emptyMessage: { code: 'empty-message', error: "'msg' should not be empty" },
   messageTooLong: { code: 'message-length-exceeds-character-limit', error: 'message-length-exceeds-character-limit' },
   invalidMessageId: { code: 'invalid-message-id', error: 'invalid-message-id' },
   invalidMessage: { code: 'invalid-message', error: 'invalid-message' },

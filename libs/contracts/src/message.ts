@@ -106,3 +106,14 @@ export interface DeleteMessageCommand {
 export interface DeleteMessageReply {
   message: { _id: string; ts: string };
 }
+
+/**
+ * An agent writes in a room they serve (SPEC §6a `chat.sendMessage`): the service-level command the
+ * agents' endpoint calls. `_id` is idempotent as a visitor's.
+ */
+export interface SendAgentMessageCommand {
+  rid: string;
+  msg: string;
+  _id?: string;
+  agent: MessageAuthor;
+}

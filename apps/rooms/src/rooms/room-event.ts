@@ -9,10 +9,10 @@ export function roomEvent(
   type: RoomEventType,
   room: RoomEntity,
   at: Date,
-  extra: { agent?: UserRef; preferredAgentId?: string } = {},
+  extra: { agent?: UserRef | null; preferredAgentId?: string } = {},
 ): OutboxMessage {
   const event: RoomEvent = { eventId: randomId(), type, occurredAt: at.toISOString(), version: 1, room: toRoom(room) };
-  if (extra.agent) event.agent = extra.agent;
+  if (extra.agent !== undefined) event.agent = extra.agent;
   if (extra.preferredAgentId) event.preferredAgentId = extra.preferredAgentId;
   return { eventId: event.eventId, subject: type, payload: event };
 }

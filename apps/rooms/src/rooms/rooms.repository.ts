@@ -62,7 +62,8 @@ export class RoomsRepository {
 
   /**
    * Applies routing's decisions: sets (or, with agent null, clears) servedBy where the decision is
-   * newer than the room's last one and the room is open, in one statement. The rooms must be
+   * newer than the room's last one and the room is open, in one statement. `servedBy.ts` is the
+   * decision's time; `_updatedAt` the later of it and just after the room's last change. The rooms must be
    * distinct. Answers each changed room as it now is, with the decision that changed it.
    */
   async applyAssignments(manager: EntityManager, decisions: AgentSelectedEvent[]): Promise<{ room: RoomEntity; decision: AgentSelectedEvent }[]> {
@@ -71,7 +72,9 @@ export class RoomsRepository {
           SET served_by_id = d.agent_id, served_by_username = d.agent_username,
               served_by_ts = CASE WHEN d.agent_id IS NULL THEN NULL ELSE d.at END,
               users_count = CASE WHEN d.agent_id IS NULL THEN 1 ELSE 2 END, assignment_version = d.version,
-              department_id = COALESCE(d.department_id, r.department_id), updated_at = d.at
+              department_id = COALESCE(d.department_id, r.department_id),
+              -- after the room's last change, as every change of a room (see nextInstant)
+              updated_at = GREATEST(d.at, r.updated_at + interval '1 millisecond')
          FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[])
               AS d(i, room_id, agent_id, agent_username, at, version, department_id)
         WHERE r.id = d.room_id AND r.open AND r.assignment_version < d.version

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import {
   ERRORS,
+  MESSAGE_EVENTS,
   ROOM_EVENTS,
   type AgentSelectedEvent,
   type CloseRoomCommand,
@@ -9,16 +10,24 @@ import {
   type GetOrOpenRoomCommand,
   type GetOrOpenRoomReply,
 } from '@livechat/contracts';
-import { Metrics, Outbox, randomId } from '@livechat/common';
+import { CLOCK, Metrics, Outbox, randomId, type Clock } from '@livechat/common';
 import type { Counter, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { VisitorEntity } from '../visitors/visitor.entity.js';
+import { assignmentWrites } from '../messages/assignment.js';
+import { nextInstant, roomClosedMessage } from '../messages/conversation.js';
+import { MarkdownParser } from '../messages/markdown/markdown.parser.js';
+import { messageEvent } from '../messages/message-event.js';
+import { MessagesRepository } from '../messages/messages.repository.js';
 import { RoutingClient } from '../routing-client/routing.client.js';
 import { VisitorsRepository } from '../visitors/visitors.repository.js';
 import { roomEvent } from './room-event.js';
 import { RoomEntity } from './room.entity.js';
 import { toRoom } from './room.mapper.js';
 import { RoomsRepository } from './rooms.repository.js';
+
+/** The closing comment of a visitor's close (SPEC §5), also the `livechat-close` message's text. */
+export const VISITOR_CLOSE_COMMENT = 'Closed by visitor';
 
 /** Seconds from a room's queueing to its agent: 10 ms to an hour. */
 const TIME_TO_AGENT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
@@ -35,6 +44,9 @@ export class RoomsService {
     private readonly visitors: VisitorsRepository,
     private readonly outbox: Outbox,
     private readonly routing: RoutingClient,
+    private readonly messages: MessagesRepository,
+    private readonly markdown: MarkdownParser,
+    @Inject(CLOCK) private readonly clock: Clock,
     metrics: Metrics,
   ) {
     this.opened = metrics.counter({ name: 'livechat_rooms_opened_total', help: 'Rooms opened (committed) by this replica' });
@@ -56,15 +68,15 @@ export class RoomsService {
     return this.open(visitor, cmd);
   }
 
-  /** A visitor closes their own open room (SPEC §5). */
+  /** A visitor closes their own open room (SPEC §5), with its `livechat-close` message (SPEC §5a). */
   async close(cmd: CloseRoomCommand): Promise<CloseRoomReply> {
-    const visitor = await this.visitors.findByToken(cmd.token);
+    const [visitor, md] = await Promise.all([this.visitors.findByToken(cmd.token), this.markdown.parse(VISITOR_CLOSE_COMMENT)]);
     if (!visitor) throw new RpcException(ERRORS.invalidToken);
-    const now = new Date();
     await this.dataSource.transaction(async (manager) => {
       const room = await this.rooms.findForUpdate(manager, cmd.rid);
       if (!room || room.visitorId !== visitor.id) throw new RpcException(ERRORS.invalidRoom);
       if (!room.open) throw new RpcException(ERRORS.roomClosed);
+      const now = nextInstant(room, this.clock.now());
       const changes: Partial<RoomEntity> = {
         open: false,
         closedAt: now,
@@ -79,30 +91,34 @@ export class RoomsService {
           ...(room.servedByTs ? { serviceTimeDuration: seconds(room.servedByTs, now) } : {}),
         },
       };
+      const closer = { _id: visitor.id, username: visitor.username, ...(visitor.name ? { name: visitor.name } : {}) };
+      const closing = roomClosedMessage(room.id, closer, VISITOR_CLOSE_COMMENT, md, now);
+      const closed = { ...room, ...changes };
       await this.rooms.update(manager, room.id, changes);
-      await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.closed, { ...room, ...changes }, now)]);
+      await this.messages.insert(manager, [closing]);
+      await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.closed, closed, now), messageEvent(MESSAGE_EVENTS.sent, closed, closing, now)]);
     });
     this.closed.inc();
     this.outbox.flush();
-    return { rid: cmd.rid, comment: 'Closed by visitor' };
+    return { rid: cmd.rid, comment: VISITOR_CLOSE_COMMENT };
   }
 
   /**
    * Applies routing's decisions (SPEC §1): each once, in version order, and only to an open room. A
    * decision for a room closed meanwhile changes nothing here; routing releases the agent's
-   * capacity when it handles that room's room.closed. Each assignment is published as room.assigned.
-   * A batch is applied in one transaction; decisions for the same room go in separate rounds, in
-   * the order given.
+   * capacity when it handles that room's room.closed. Each assignment writes what assignmentWrites
+   * says (the `uj` message; room.assigned, with `agent: null` when the room lost its agent, and
+   * message.sent). A batch is applied in one transaction; decisions for the same room go in separate
+   * rounds, in the order given.
    */
   async applyDecisions(decisions: AgentSelectedEvent[]): Promise<void> {
     const applied = await this.dataSource.transaction(async (manager) => {
       const changed: { room: RoomEntity; decision: AgentSelectedEvent }[] = [];
       for (const round of distinctRoomRounds(decisions)) {
         const rows = await this.rooms.applyAssignments(manager, round);
-        const events = rows.flatMap(({ room, decision }) =>
-          decision.agent ? [roomEvent(ROOM_EVENTS.assigned, room, new Date(decision.occurredAt), { agent: decision.agent })] : [],
-        );
-        await this.outbox.add(manager, events);
+        const writes = rows.map(({ room, decision }) => assignmentWrites(room, decision.agent, new Date(decision.occurredAt)));
+        await this.messages.insert(manager, writes.flatMap((w) => w.messages));
+        await this.outbox.add(manager, writes.flatMap((w) => w.events));
         changed.push(...rows);
       }
       return changed;
@@ -158,6 +174,10 @@ export class RoomsService {
         closedByUsername: null,
         metrics: null,
         customFields: null,
+        lastMessage: null,
+        visitorLastMessageTs: null,
+        waitingResponse: true,
+        responseBy: null,
       } satisfies RoomEntity);
       const event = roomEvent(ROOM_EVENTS.opened, room, now, { preferredAgentId: cmd.agentId });
       if (await this.rooms.insertWithEvent(room, (firstParam) => this.outbox.rows([event], firstParam))) {

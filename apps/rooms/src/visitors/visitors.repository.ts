@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { CustomFieldInput } from '@livechat/contracts';
 import { preparedQuery, randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
+import { ROOM_COLUMNS, type RoomEntity } from '../rooms/room.entity.js';
 import { VISITOR_COLUMNS, VisitorEntity } from './visitor.entity.js';
 
 const VISITOR_BY_TOKEN = { name: 'rooms.visitor-by-token', text: `SELECT ${VISITOR_COLUMNS} FROM rooms.visitors WHERE token = $1` };
@@ -74,11 +75,18 @@ export class VisitorsRepository {
     return rows[0];
   }
 
-  /** Copies a visitor's new name into the `fname` of their open room (SPEC §3). */
-  async renameOpenRoom(manager: EntityManager, visitorId: string, name: string, now: Date): Promise<void> {
-    await sql(manager,
-      `UPDATE rooms.rooms SET fname = $2, updated_at = $3 WHERE visitor_id = $1 AND open AND fname <> $2`,
+  /**
+   * Copies a visitor's new name into the `fname` of their open room (SPEC §3), at `now` or just after
+   * the room's last change (see nextInstant). Answers the room as it now is, or null when nothing
+   * changed (no open room, or the same name).
+   */
+  async renameOpenRoom(manager: EntityManager, visitorId: string, name: string, now: Date): Promise<RoomEntity | null> {
+    const [room] = await sql<RoomEntity>(manager,
+      `UPDATE rooms.rooms SET fname = $2, updated_at = GREATEST($3, updated_at + interval '1 millisecond')
+        WHERE visitor_id = $1 AND open AND fname <> $2
+        RETURNING ${ROOM_COLUMNS}`,
       [visitorId, name, now],
     );
+    return room ?? null;
   }
 }

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { ERRORS, type RegisterVisitorCommand, type VisitorReply } from '@livechat/contracts';
+import { ERRORS, ROOM_EVENTS, type RegisterVisitorCommand, type VisitorReply } from '@livechat/contracts';
+import { CLOCK, Outbox, type Clock } from '@livechat/common';
 import { DataSource } from 'typeorm';
+import { roomEvent } from '../rooms/room-event.js';
 import { RoutingClient } from '../routing-client/routing.client.js';
 import { toVisitor } from './visitor.mapper.js';
 import { VisitorsRepository } from './visitors.repository.js';
@@ -12,6 +14,8 @@ export class VisitorsService {
     private readonly dataSource: DataSource,
     private readonly visitors: VisitorsRepository,
     private readonly routing: RoutingClient,
+    private readonly outbox: Outbox,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async register(cmd: RegisterVisitorCommand): Promise<VisitorReply> {
@@ -21,7 +25,8 @@ export class VisitorsService {
       departmentId = (await this.routing.resolveDepartment(cmd.department)) ?? undefined;
       if (!departmentId) throw new RpcException(ERRORS.invalidDepartment);
     }
-    const now = new Date();
+    const now = this.clock.now();
+    let renamed = false;
     const visitor = await this.dataSource.transaction(async (manager) => {
       // Reference behaviour: a new token whose phone matches a known visitor updates that visitor,
       // who keeps their token.
@@ -34,9 +39,15 @@ export class VisitorsService {
         { ...cmd, token, departmentId, customFields: cmd.customFields },
         now,
       );
-      if (cmd.name) await this.visitors.renameOpenRoom(manager, saved.id, cmd.name, now);
+      // SPEC §8: the rename of their open room is published (room.renamed), with the room as it now is.
+      const room = cmd.name ? await this.visitors.renameOpenRoom(manager, saved.id, cmd.name, now) : null;
+      if (room) {
+        await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.renamed, room, room.updatedAt)]);
+        renamed = true;
+      }
       return saved;
     });
+    if (renamed) this.outbox.flush();
     return { visitor: toVisitor(visitor) };
   }
 

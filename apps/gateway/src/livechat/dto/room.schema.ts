@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import type { Room, RoomSource } from '@livechat/contracts';
+import type { ResponseBy, Room, RoomMetrics, RoomSource } from '@livechat/contracts';
 import { DATE_DOC, ID_DOC, SuccessReplySchema, UserRefSchema, VisitorRefSchema } from '../../docs/common.schema.js';
+import { MessageSchema } from './message.schema.js';
 
 /** The room as the API answers it (SPEC §4 "The room object"), for the API document. */
 
@@ -8,6 +9,9 @@ import { DATE_DOC, ID_DOC, SuccessReplySchema, UserRefSchema, VisitorRefSchema }
 export class RoomVisitorSchema extends VisitorRefSchema {
   @ApiProperty({ description: '"offline" once the room is closed', example: 'online' })
   status: string;
+
+  @ApiPropertyOptional({ ...DATE_DOC, description: "The visitor's last message" })
+  lastMessageTs?: string;
 }
 
 @ApiSchema({ name: 'RoomSource' })
@@ -28,13 +32,76 @@ export class ServedBySchema extends UserRefSchema {
   ts: string;
 }
 
-@ApiSchema({ name: 'RoomMetrics' })
-export class RoomMetricsSchema {
+@ApiSchema({ name: 'RoomVisitorMetrics' })
+export class RoomVisitorMetricsSchema {
+  @ApiProperty({ ...DATE_DOC, description: "The visitor's last query: their first message since the agent's last reply" })
+  lq: string;
+}
+
+@ApiSchema({ name: 'RoomAgentMetrics' })
+export class RoomAgentMetricsSchema {
+  @ApiProperty({ ...DATE_DOC, description: "The agent's last reply to a query" })
+  lr: string;
+}
+
+@ApiSchema({ name: 'RoomResponseMetrics' })
+export class RoomResponseMetricsSchema {
+  @ApiPropertyOptional({ ...DATE_DOC, description: 'The first reply' })
+  fd?: string;
+
+  @ApiPropertyOptional({ description: 'Seconds from the query to the first reply' })
+  ft?: number;
+
+  @ApiProperty({ description: 'Average seconds from a query to its reply' })
+  avg: number;
+
+  @ApiProperty({ type: 'integer', description: 'Queries replied to' })
+  total: number;
+
+  @ApiProperty({ description: 'Seconds, summed over the replies' })
+  tt: number;
+}
+
+@ApiSchema({ name: 'RoomReactionMetrics' })
+export class RoomReactionMetricsSchema {
+  @ApiPropertyOptional({ ...DATE_DOC, description: 'The first reply' })
+  fd?: string;
+
+  @ApiPropertyOptional({ description: "Seconds from the agent's assignment to the first reply" })
+  ft?: number;
+
+  @ApiProperty({ description: 'Reaction seconds, summed over the replies' })
+  tt: number;
+}
+
+@ApiSchema({ name: 'RoomMetrics', description: "The reference's conversation metrics; dates ISO, times in seconds" })
+export class RoomMetricsSchema implements RoomMetrics {
+  @ApiPropertyOptional({ type: () => RoomVisitorMetricsSchema })
+  v?: RoomVisitorMetricsSchema;
+
+  @ApiPropertyOptional({ type: () => RoomAgentMetricsSchema })
+  servedBy?: RoomAgentMetricsSchema;
+
+  @ApiPropertyOptional({ type: () => RoomResponseMetricsSchema })
+  response?: RoomResponseMetricsSchema;
+
+  @ApiPropertyOptional({ type: () => RoomReactionMetricsSchema })
+  reaction?: RoomReactionMetricsSchema;
+
   @ApiPropertyOptional({ description: 'Seconds, once closed' })
   chatDuration?: number;
 
   @ApiPropertyOptional({ description: 'Seconds, once closed, if it was served' })
   serviceTimeDuration?: number;
+}
+
+@ApiSchema({ name: 'RoomResponseBy', description: "The agent whose reply answered the visitor's last query" })
+export class ResponseBySchema extends UserRefSchema implements ResponseBy {
+  @ApiProperty(DATE_DOC)
+  firstResponseTs: string;
+
+  @ApiProperty(DATE_DOC)
+  lastMessageTs: string;
 }
 
 @ApiSchema({ name: 'Room', description: 'Absent fields are omitted, never null.' })
@@ -54,10 +121,19 @@ export class RoomSchema implements Room {
   @ApiPropertyOptional({ description: 'The department that serves the room' })
   departmentId?: string;
 
+  @ApiProperty({ type: 'boolean', enum: [false] })
+  default: false;
+
+  @ApiProperty({ type: 'boolean', enum: [false] })
+  ro: false;
+
+  @ApiProperty({ type: 'boolean', enum: [true] })
+  sysMes: true;
+
   @ApiPropertyOptional({ type: 'boolean', enum: [true], description: 'Absent once closed' })
   open?: true;
 
-  @ApiProperty({ type: 'integer', example: 0 })
+  @ApiProperty({ type: 'integer', example: 0, description: "The visitor's and agents' messages (system messages are not counted)" })
   msgs: number;
 
   @ApiProperty({ type: 'integer', description: '1; 2 once served', example: 1 })
@@ -72,11 +148,17 @@ export class RoomSchema implements Room {
   @ApiProperty(DATE_DOC)
   _updatedAt: string;
 
-  @ApiProperty(DATE_DOC)
+  @ApiProperty({ ...DATE_DOC, description: 'The last message (its creation while there is none)' })
   lm: string;
 
-  @ApiProperty({ type: 'boolean', enum: [true] })
-  waitingResponse: true;
+  @ApiPropertyOptional({ type: 'boolean', enum: [true], description: "Present while the visitor waits for an agent's reply; absent once answered" })
+  waitingResponse?: true;
+
+  @ApiPropertyOptional({ type: () => ResponseBySchema })
+  responseBy?: ResponseBySchema;
+
+  @ApiPropertyOptional({ type: () => MessageSchema, description: "The newest visitor's or agent's message" })
+  lastMessage?: MessageSchema;
 
   @ApiProperty({ type: () => RoomSourceSchema })
   source: RoomSourceSchema;

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsInt, IsISO8601, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ERRORS, LIMITS } from '@livechat/contracts';
+import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
+
+/** `GET livechat/messages.history/:rid` (SPEC §5a). Any other query key is refused. */
+export class MessageHistoryQuery {
+  @ApiProperty({ description: 'The visitor token; missing → 400 error-token-param-not-provided', minLength: 1, maxLength: LIMITS.token })
+  @IsDefined({ message: ERRORS.tokenParamNotProvided.error })
+  @IsString()
+  @IsNotEmpty({ message: ERRORS.tokenParamNotProvided.error })
+  @MaxLength(LIMITS.token)
+  token: string;
+
+  @ApiPropertyOptional({ description: 'Only messages strictly before this date (ISO-8601)', format: 'date-time' })
+  @IsOptionalNotNull()
+  @IsISO8601({ strict: true }, { message: "'end' must be an ISO-8601 date" })
+  end?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 20, description: 'Messages in the page; above 100 counts as 100' })
+  @IsOptionalNotNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'Messages to skip, newest first' })
+  @IsOptionalNotNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  offset?: number;
+}
