@@ -5,7 +5,9 @@ import { DiagnosticSeverity, Parser, type AsyncAPIDocumentInterface, type Diagno
 import { connect } from '@nats-io/transport-node';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { QUEUES, ROOM_EVENTS, ROOMS_COMMANDS, ROUTING_COMMANDS, ROUTING_EVENTS, STREAMS } from '../../libs/contracts/src/index.js';
+import { MESSAGE_EVENTS, QUEUES, ROOM_EVENTS, ROOMS_COMMANDS, ROUTING_COMMANDS, ROUTING_EVENTS, STREAMS } from '../../libs/contracts/src/index.js';
+
+const PUBLIC_EVENTS = [...Object.values(ROOM_EVENTS), ...Object.values(MESSAGE_EVENTS)];
 import { expectEventually } from '../support/eventually.js';
 import { Api } from '../support/http.js';
 import { readStream, type StoredEvent } from '../support/jetstream.js';
@@ -120,7 +122,7 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
     });
 
     it('describes every event subject, with its stream', () => {
-      for (const subject of Object.values(ROOM_EVENTS)) {
+      for (const subject of PUBLIC_EVENTS) {
         const channel = document.channels().all().find((c) => c.address() === subject)!;
         expect(channel, subject).toBeDefined();
         expect(channel.extensions().get('x-jetstream')?.value()).toMatchObject({ stream: STREAMS.events.name });
@@ -184,22 +186,40 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
     let room: Json;
     let token: string;
     let agentId: string;
+    let unassigned: Json;
 
     beforeAll(async () => {
       stack = await TestStack.start();
       api = new Api(stack.baseUrl, ADMIN_TOKEN);
       chat = new Livechat(api);
+      // Rooms keep opening after the agent is deleted below.
+      await api.setSetting('Livechat_accept_chats_with_no_agents', true);
       agentId = await api.createAgent('asyncapi-agent');
       ({ token, room } = await chat.openRoom({ name: 'Mary' }));
+      // A conversation: a visitor's message, the agent joining (uj), an edit, a deletion, a rename, the close.
+      const first = await api.sendMessage({ token, rid: room._id, msg: 'Hello, *anyone*? https://rocket.chat' });
       await chat.servedBy(token, room._id);
+      expect((await api.editMessage(first.body.message._id, { token, rid: room._id, msg: 'Hello?' })).status).toBe(200);
+      const second = await api.sendMessage({ token, rid: room._id, msg: 'oops', _id: 'client-side-id-1' });
+      expect((await api.deleteMessage(second.body.message._id, { token, rid: room._id })).status).toBe(200);
+      expect((await api.registerVisitor({ token, name: 'Mary Jane' })).status).toBe(200);
       const closed = await api.closeRoom(room._id, token);
       expect(closed.status).toBe(200);
+      // A room whose agent is deleted: room.assigned with agent null.
+      const other = await chat.openRoom({ name: 'Joe' });
+      await chat.servedBy(other.token, other.room._id);
+      await api.deleteAgent(agentId);
       events = await expectEventually(async () => {
         const all = await readStream(stack.nats.url);
         const mine = all.filter((e) => e.data.room?._id === room._id).map((e) => e.subject);
-        expect(mine).toEqual([ROOM_EVENTS.opened, ROOM_EVENTS.assigned, ROOM_EVENTS.closed]);
+        const roomEvents = mine.filter((subject) => subject.startsWith('room.'));
+        expect(roomEvents).toEqual([ROOM_EVENTS.opened, ROOM_EVENTS.assigned, ROOM_EVENTS.renamed, ROOM_EVENTS.closed]);
+        expect(mine.filter((subject) => subject === MESSAGE_EVENTS.sent)).toHaveLength(5);
+        expect(mine.filter((subject) => subject === MESSAGE_EVENTS.deleted)).toHaveLength(1);
+        expect(all.some((e) => e.data.room?._id === other.room._id && e.subject === ROOM_EVENTS.assigned && e.data.agent === null)).toBe(true);
         return all;
       });
+      unassigned = events.find((e) => e.subject === ROOM_EVENTS.assigned && e.data.agent === null)!.data;
       decisions = await expectEventually(async () => {
         const all = await readStream(stack.nats.url, STREAMS.decisions.name);
         expect(all.some((e) => e.data.roomId === room._id)).toBe(true);
@@ -222,16 +242,18 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       return found.data;
     }
 
-    it('publishes room.opened, room.assigned and room.closed that all match the document', () => {
+    it('publishes every room and message event, each matching the document', () => {
       expect(events.length).toBeGreaterThanOrEqual(3);
       for (const event of events) {
         expect(validateStored(event), `${event.subject} ${JSON.stringify(event.data)}`).toEqual([]);
         expect(event.msgId, event.subject).toBe(event.data.eventId);
         expect(event.data.type).toBe(event.subject);
       }
-      expect(new Set(events.map((e) => e.subject))).toEqual(new Set(Object.values(ROOM_EVENTS)));
+      expect(new Set(events.map((e) => e.subject))).toEqual(new Set(PUBLIC_EVENTS));
       expect(new Set(events.map((e) => e.data.eventId)).size).toBe(events.length);
       expect(eventOf(ROOM_EVENTS.assigned).agent).toEqual({ _id: agentId, username: 'asyncapi-agent' });
+      const kinds = events.filter((e) => e.subject === MESSAGE_EVENTS.sent && e.data.room._id === room._id).map((e) => e.data.message.t ?? 'visitor');
+      expect(kinds).toEqual(['visitor', 'uj', 'visitor', 'visitor', 'livechat-close']);
     });
 
     it('publishes routing.agent-selected on LIVECHAT_ROUTING that matches the document', () => {
@@ -249,6 +271,11 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       const opened = eventOf(ROOM_EVENTS.opened);
       const assigned = eventOf(ROOM_EVENTS.assigned);
       const closed = eventOf(ROOM_EVENTS.closed);
+      const renamed = eventOf(ROOM_EVENTS.renamed);
+      const sent = events.filter((e) => e.subject === MESSAGE_EVENTS.sent && e.data.room._id === room._id).map((e) => e.data);
+      const [visitorSent, ujSent] = sent;
+      const closeSent = sent[sent.length - 1];
+      const deleted = eventOf(MESSAGE_EVENTS.deleted);
       const decision = decisions.find((e) => e.data.roomId === room._id)!.data;
       const schemaOf = (subject: string) => payloadSchema(channelMessage(document, subject));
       const broken: { name: string; subject: string; payload: Json }[] = [];
@@ -278,6 +305,26 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       breakIt('room.closed without closedAt', ROOM_EVENTS.closed, closed, (p) => delete p.room.closedAt);
       breakIt('unknown closer', ROOM_EVENTS.closed, closed, (p) => (p.room.closer = 'robot'));
       breakIt('served, closed, without serviceTimeDuration', ROOM_EVENTS.closed, closed, (p) => delete p.room.metrics.serviceTimeDuration);
+      breakIt('room without the default flag', ROOM_EVENTS.opened, opened, (p) => delete p.room.default);
+      breakIt('room sysMes false', ROOM_EVENTS.opened, opened, (p) => (p.room.sysMes = false));
+      breakIt('waitingResponse false instead of absent', ROOM_EVENTS.opened, opened, (p) => (p.room.waitingResponse = false));
+      breakIt('agent null but still served', ROOM_EVENTS.assigned, assigned, (p) => (p.agent = null));
+      breakIt('agent set but not served', ROOM_EVENTS.assigned, unassigned, (p) => (p.agent = assigned.agent));
+      breakIt('renamed without a name', ROOM_EVENTS.renamed, renamed, (p) => delete p.room.fname);
+      breakIt('message.sent without message', MESSAGE_EVENTS.sent, visitorSent, (p) => delete p.message);
+      breakIt("visitor's message without md", MESSAGE_EVENTS.sent, visitorSent, (p) => delete p.message.md);
+      breakIt("visitor's message with groupable", MESSAGE_EVENTS.sent, visitorSent, (p) => (p.message.groupable = false));
+      breakIt('message with a mention', MESSAGE_EVENTS.sent, visitorSent, (p) => (p.message.mentions = [{ _id: 'x' }]));
+      breakIt('url with meta', MESSAGE_EVENTS.sent, visitorSent, (p) => (p.message.urls = [{ url: 'https://a', meta: { title: 'x' } }]));
+      breakIt('unknown system type', MESSAGE_EVENTS.sent, ujSent, (p) => (p.message.t = 'ul'));
+      breakIt('uj with a token', MESSAGE_EVENTS.sent, ujSent, (p) => (p.message.token = token));
+      breakIt('uj groupable missing', MESSAGE_EVENTS.sent, ujSent, (p) => delete p.message.groupable);
+      breakIt('message with an empty _id', MESSAGE_EVENTS.sent, visitorSent, (p) => (p.message._id = ''));
+      breakIt('a system message as lastMessage', MESSAGE_EVENTS.sent, closeSent, (p) => (p.room.lastMessage = closeSent.message));
+      breakIt('response total 0', MESSAGE_EVENTS.sent, visitorSent, (p) => (p.room.metrics = { response: { avg: 0, total: 0, tt: 0 } }));
+      breakIt('lq without milliseconds', MESSAGE_EVENTS.sent, visitorSent, (p) => (p.room.metrics = { v: { lq: '2025-11-25T10:00:00Z' } }));
+      breakIt('message.deleted of a system message', MESSAGE_EVENTS.deleted, deleted, (p) => (p.message = ujSent.message));
+      breakIt('message.deleted of a closed room', MESSAGE_EVENTS.deleted, deleted, (p) => (p.room = closed.room));
       breakIt('decision without agent', ROUTING_EVENTS.agentSelected, decision, (p) => delete p.agent);
       breakIt('decision version 0', ROUTING_EVENTS.agentSelected, decision, (p) => (p.version = 0));
       breakIt('decision roomId as a number', ROUTING_EVENTS.agentSelected, decision, (p) => (p.roomId = 42));
@@ -288,6 +335,12 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
         [ROOM_EVENTS.assigned, assigned],
         [ROOM_EVENTS.closed, closed],
         [ROUTING_EVENTS.agentSelected, decision],
+        [ROOM_EVENTS.assigned, unassigned],
+        [ROOM_EVENTS.renamed, renamed],
+        [MESSAGE_EVENTS.sent, visitorSent],
+        [MESSAGE_EVENTS.sent, ujSent],
+        [MESSAGE_EVENTS.sent, closeSent],
+        [MESSAGE_EVENTS.deleted, deleted],
       ] as const) {
         expect(schemas.errors(schemaOf(subject), payload), subject).toEqual([]);
       }
@@ -310,6 +363,13 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
         expect(getOrOpen).toMatchObject({ id: 'asyncapi-1', isDisposed: true, response: { newRoom: true } });
         const replySchema = payloadSchema(replyMessage(document, ROOMS_COMMANDS.getOrOpenRoom, 'response'));
         expect(schemas.errors(replySchema, getOrOpen)).toEqual([]);
+
+        const sentReply = await call(ROOMS_COMMANDS.sendMessage, { token: getOrOpen.response.room.v.token, rid: getOrOpen.response.room._id, msg: 'over NATS' }, 'asyncapi-4');
+        expect(sentReply).toMatchObject({ id: 'asyncapi-4', response: { message: { msg: 'over NATS' } } });
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.sendMessage, 'response')), sentReply)).toEqual([]);
+        const history = await call(ROOMS_COMMANDS.messageHistory, { token: getOrOpen.response.room.v.token, rid: getOrOpen.response.room._id }, 'asyncapi-5');
+        expect(history.response.messages).toHaveLength(1);
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.messageHistory, 'response')), history)).toEqual([]);
 
         const agents = await call(ROUTING_COMMANDS.listAgents, {}, 'asyncapi-2');
         expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.listAgents, 'response')), agents)).toEqual([]);

@@ -232,7 +232,7 @@ describe('messages: POST livechat/message, messages.history, GET|PUT|DELETE live
       await expectError(room._id, { token: 'nobody-has-this' }, 'invalid-token');
       await expectError(other.room._id, { token }, 'invalid-room');
       await expectError('aaaaaaaaaaaaaaaaa', { token }, 'invalid-room');
-      for (const query of [{ limit: '0' }, { limit: '-1' }, { limit: 'ten' }, { offset: '-1' }, { end: 'yesterday' }, { foo: 'bar' }]) {
+      for (const query of [{ limit: '0' }, { limit: '-1' }, { limit: 'ten' }, { offset: '-1' }, { end: 'yesterday' }, { foo: 'bar' }] as Record<string, string>[]) {
         await expectError(room._id, { token, ...query });
       }
     });
