@@ -26,12 +26,17 @@ interface OpenApiDocument {
   components: { schemas: Record<string, Schema>; securitySchemes?: Record<string, Record<string, unknown>> };
 }
 
-/** SPEC §3–§5: the visitor endpoints (no login). */
+/** SPEC §3–§5a: the visitor endpoints (no login). */
 const VISITOR_ENDPOINTS: [Method, string][] = [
   ['POST', '/api/v1/livechat/visitor'],
   ['GET', '/api/v1/livechat/visitor/{token}'],
   ['GET', '/api/v1/livechat/room'],
   ['POST', '/api/v1/livechat/room.close'],
+  ['POST', '/api/v1/livechat/message'],
+  ['GET', '/api/v1/livechat/messages.history/{rid}'],
+  ['GET', '/api/v1/livechat/message/{_id}'],
+  ['PUT', '/api/v1/livechat/message/{_id}'],
+  ['DELETE', '/api/v1/livechat/message/{_id}'],
 ];
 
 /** SPEC §6: the operator endpoints (X-Auth-Token). */
@@ -95,6 +100,31 @@ describe('the OpenAPI document and the Swagger UI', () => {
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
   });
 
+  it('documents the query of GET livechat/messages.history/{rid}: token required; end, limit, offset optional', () => {
+    const query = (operation('GET', '/api/v1/livechat/messages.history/{rid}').parameters ?? []).filter((p) => p.in === 'query');
+    expect(query.map((p) => [p.name, p.required ?? false]).sort()).toEqual([
+      ['end', false],
+      ['limit', false],
+      ['offset', false],
+      ['token', true],
+    ]);
+  });
+
+  it("documents the message object and the room's conversation fields", () => {
+    const message = doc.components.schemas.Message;
+    expect(Object.keys(message.properties ?? {})).toEqual(
+      expect.arrayContaining(['_id', 'rid', 'msg', 't', 'token', 'alias', 'ts', 'u', '_updatedAt', 'urls', 'mentions', 'channels', 'md', 'editedAt', 'editedBy']),
+    );
+    const room = doc.components.schemas.Room;
+    expect(Object.keys(room.properties ?? {})).toEqual(
+      expect.arrayContaining(['default', 'ro', 'sysMes', 'waitingResponse', 'responseBy', 'lastMessage', 'metrics']),
+    );
+    expect(resolve(room.properties?.lastMessage)).toBe(message);
+    expect(Object.keys(resolve(room.properties?.metrics).properties ?? {})).toEqual(
+      expect.arrayContaining(['v', 'servedBy', 'response', 'reaction', 'chatDuration', 'serviceTimeDuration']),
+    );
+  });
+
   it('lists every endpoint of SPEC §3–§6 with its method', () => {
     const missing = SPEC_ENDPOINTS.filter(([method, path]) => !doc.paths[path]?.[method.toLowerCase()]);
     expect(missing).toEqual([]);
@@ -149,6 +179,9 @@ describe('the OpenAPI document and the Swagger UI', () => {
     ['GET', '/api/v1/livechat/users/agent/{_id}', 'user', 'Agent'],
     ['POST', '/api/v1/livechat/department', 'department', 'Department'],
     ['POST', '/api/v1/livechat/inquiries.take', 'inquiry', 'Inquiry'],
+    ['POST', '/api/v1/livechat/message', 'message', 'Message'],
+    ['GET', '/api/v1/livechat/message/{_id}', 'message', 'Message'],
+    ['PUT', '/api/v1/livechat/message/{_id}', 'message', 'Message'],
   ] as [Method, string, string, string][])('documents the %s %s reply with its %s object', (method, path, field, schemaName) => {
     const reply = replySchema(method, path, '200');
     expect(resolve(reply.properties?.[field])).toBe(doc.components.schemas[schemaName]);

@@ -87,7 +87,7 @@ export async function assertInvariants(
     const mine = perRoom.get(room.id) ?? [];
     expect({ room: room.id, opened: mine.filter((e) => e.subject === 'room.opened').length }).toEqual({ room: room.id, opened: 1 });
     expect({ room: room.id, closed: mine.filter((e) => e.subject === 'room.closed').length }).toEqual({ room: room.id, closed: room.open ? 0 : 1 });
-    if (room.served_by_id) expect(mine.some((e) => e.subject === 'room.assigned' && e.data.agent._id === room.served_by_id)).toBe(true);
+    if (room.served_by_id) expect(mine.some((e) => e.subject === 'room.assigned' && e.data.agent?._id === room.served_by_id)).toBe(true);
   }
   // No event for a room that was never committed.
   const known = new Set(rooms.map((r) => r.id));
