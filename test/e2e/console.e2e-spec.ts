@@ -132,6 +132,7 @@ describe('the operator console', () => {
     expect(await page.locator('#queue-section h3').first().textContent()).toMatch(/No department/);
     const recent = page.locator(`#rooms tbody tr[data-rid="${rid}"]`);
     await eventuallyInPage(async () => expect(await recent.locator('.state').textContent()).toBe('waiting'));
+    expect(await recent.locator('.last-message').textContent()).toBe('no message yet');
     mkdirSync(LOG_DIR, { recursive: true });
     await page.screenshot({ path: join(LOG_DIR, 'console-queued.png'), fullPage: true });
 
@@ -147,6 +148,17 @@ describe('the operator console', () => {
       expect(await agent.locator('.availability').textContent()).toBe('available');
     });
     expect(await page.isVisible('#queue-empty')).toBe(true);
+
+    // The visitor writes: the room shows its last message (as text, markup and all) and that it awaits a reply.
+    const said = 'Is <b>anyone</b> there? <img src=x onerror="window.__injected=2">';
+    const sent = await api.sendMessage({ token: room.v.token, rid, msg: said });
+    expect(sent.status).toBe(200);
+    await eventuallyInPage(async () => {
+      expect(await recent.locator('.last-message .text').textContent()).toBe(said);
+      expect(await recent.locator('.last-message .sub').textContent()).toContain(`visitor ${room.v.username}`);
+      expect(await recent.locator('.response').textContent()).toBe('awaiting reply');
+    });
+    expect(await page.locator('#rooms img, #rooms b').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
     expect(await page.evaluate(() => sessionStorage.getItem('livechat.operatorToken'))).toBe(ADMIN_TOKEN);
 
@@ -162,7 +174,10 @@ describe('the operator console', () => {
     // The API answers the same room, without the visitor's token.
     const res = await api.get<{ rooms: Record<string, any>[] }>(RECENT, { admin: true });
     const listed = res.body.rooms.find((r) => r._id === rid);
-    expect(listed).toMatchObject({ open: true, servedBy: { username }, lastEvent: { type: 'room.assigned' } });
+    expect(listed).toMatchObject({
+      open: true, servedBy: { username }, msgs: 1, waitingResponse: true, lastEvent: { type: 'message.sent' },
+      lastMessage: { msg: said, from: 'visitor', username: room.v.username, ts: sent.body.message.ts },
+    });
     expect(JSON.stringify(listed)).not.toContain(room.v.token);
   });
 

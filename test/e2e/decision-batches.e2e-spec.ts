@@ -65,7 +65,10 @@ describe("routing's decisions applied in batches (SPEC §9.3)", () => {
       const events = await readStream(stack.nats.url);
       for (const id of ids) {
         const assigned = events.filter((e) => e.subject === 'room.assigned' && e.data.room._id === id);
-        expect(assigned.map((e) => e.data.agent.username)).toEqual(['batch-first', 'batch-second']);
+        // The second decision (back to the queue) is published too, with agent null (SPEC §8).
+        expect(assigned.map((e) => e.data.agent?.username ?? null)).toEqual(['batch-first', null, 'batch-second']);
+        const joined = events.filter((e) => e.subject === 'message.sent' && e.data.room._id === id && e.data.message.t === 'uj');
+        expect(joined.map((e) => e.data.message.u.username)).toEqual(['batch-first', 'batch-second']);
       }
     });
   });

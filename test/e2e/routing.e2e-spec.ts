@@ -279,8 +279,11 @@ describe('routing (SPEC §4, §6, §7)', () => {
       await chat.servedBy(token, room._id);
       await api.closeRoom(room._id, token);
       const events = await expectEventually(async () => {
-        const mine = (await readStream(stack.nats.url)).filter((e) => e.data.room?._id === room._id);
+        const all = (await readStream(stack.nats.url)).filter((e) => e.data.room?._id === room._id);
+        const mine = all.filter((e) => e.subject.startsWith('room.'));
         expect(mine.map((e) => e.subject)).toEqual(['room.opened', 'room.assigned', 'room.closed']);
+        // The assignment's uj and the close's livechat-close (see messages.e2e-spec).
+        expect(all.filter((e) => e.subject === 'message.sent').map((e) => e.data.message.t)).toEqual(['uj', 'livechat-close']);
         return mine;
       });
       const assigned = events[1].data;

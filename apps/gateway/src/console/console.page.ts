@@ -51,6 +51,9 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--m
 .badge.away::before, .badge.waiting::before { background: var(--warn); }
 .badge.offline::before, .badge.not-available::before { background: var(--bad); }
 .badge.closed::before { background: var(--idle); }
+.badge.awaiting::before { background: var(--warn); }
+.badge.answered::before { background: var(--ok); }
+.last-message .text { display: block; max-width: 360px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .load-text { font-variant-numeric: tabular-nums; font-weight: 600; }
 .bar { height: 5px; background: #eef0f3; border-radius: 3px; margin-top: 4px; width: 90px; overflow: hidden; }
 .bar span { display: block; height: 100%; background: var(--accent); }
@@ -192,13 +195,26 @@ const SCRIPT = String.raw`
     setCount('queue-count', inquiries.length);
   }
 
+  /** The room's last visitor or agent message, and who wrote it when. */
+  function lastMessage(r) {
+    var m = r.lastMessage;
+    if (!m) return h('td', { class: 'last-message' }, [h('span', { class: 'sub' }, ['no message yet'])]);
+    return h('td', { class: 'last-message', title: m.msg }, [
+      h('span', { class: 'text' }, [m.msg]),
+      h('div', { class: 'sub' }, [(m.from === 'visitor' ? 'visitor' : 'agent') + ' ' + m.username + ' \u00b7 ' + clock(m.ts) + ' \u00b7 ' + r.msgs + ' message' + (r.msgs === 1 ? '' : 's')]),
+    ]);
+  }
+
   function renderRooms(reply, names) {
     var rows = reply.rooms.map(function (r) {
       var state = !r.open ? badge('closed') : r.servedBy ? badge('served by ' + r.servedBy.username, 'served') : badge('waiting');
+      var response = !r.open ? '\u2014' : r.waitingResponse ? badge('awaiting reply', 'awaiting') : badge('answered', 'answered');
       return h('tr', { 'data-rid': r._id }, [
         h('td', {}, [r.fname || r.v.username, h('div', { class: 'sub' }, [r.v.username])]),
         h('td', {}, [r.departmentId ? (names[r.departmentId] || r.departmentId) : '\u2014']),
         h('td', { class: 'state' }, [state]),
+        lastMessage(r),
+        h('td', { class: 'response' }, [response]),
         h('td', {}, [r.lastEvent.type, h('div', { class: 'sub' }, [clock(r.lastEvent.occurredAt)])]),
         h('td', {}, [h('code', {}, [r._id])]),
       ]);
@@ -207,7 +223,7 @@ const SCRIPT = String.raw`
     byId('rooms-empty').hidden = rows.length > 0;
     setCount('rooms-count', rows.length);
     byId('rooms-feed').textContent = 'From this gateway replica\u2019s memory: the rooms of its last ' + reply.feed.buffered +
-      ' room events (at most ' + reply.feed.capacity + ')' + (reply.feed.live ? '.' : ' \u2014 event feed reconnecting.');
+      ' room and message events (at most ' + reply.feed.capacity + ')' + (reply.feed.live ? '.' : ' \u2014 event feed reconnecting.');
   }
 
   function clearDashboard() {
@@ -323,7 +339,7 @@ const BODY = String.raw`
     <section id="rooms-section">
       <h2>Recent rooms <span class="count" id="rooms-count"></span></h2>
       <table id="rooms">
-        <thead><tr><th>Visitor</th><th>Department</th><th>State</th><th>Last event</th><th>Room</th></tr></thead>
+        <thead><tr><th>Visitor</th><th>Department</th><th>State</th><th>Last message</th><th>Response</th><th>Last event</th><th>Room</th></tr></thead>
         <tbody></tbody>
       </table>
       <p class="empty" id="rooms-empty" hidden>No room events yet.</p>

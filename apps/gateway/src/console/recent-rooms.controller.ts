@@ -23,7 +23,7 @@ export class RecentRoomsController {
   @ApiOperation({
     summary: 'List the rooms with the latest room events',
     description:
-      'The rooms of the last room events (room.opened, room.assigned, room.closed) this gateway replica holds, ' +
+      'The rooms of the last room and message events (room.*, message.*) this gateway replica holds, ' +
       'the most recently changed first, each as its latest event left it. The events are kept in memory by each ' +
       'replica (read from the LIVECHAT stream, not from the database): two replicas may answer slightly different ' +
       'lists, and a room whose last event is older than the last 100 events is not listed.',

@@ -1,13 +1,13 @@
-import type { RoomEvent } from '@livechat/contracts';
+import type { Message, RoomEvent } from '@livechat/contracts';
 import { RoomEventBuffer } from './room-event-buffer.js';
 
 let n = 0;
 
-function event(type: RoomEvent['type'], rid: string, room: Partial<RoomEvent['room']> = {}): RoomEvent {
+function event(type: RoomEvent['type'] | 'message.sent', rid: string, room: Partial<RoomEvent['room']> = {}): RoomEvent {
   n += 1;
   return {
     eventId: `event-${n}`,
-    type,
+    type: type as RoomEvent['type'],
     occurredAt: new Date(1_700_000_000_000 + n * 1_000).toISOString(),
     version: 1,
     room: {
@@ -40,6 +40,25 @@ describe('RoomEventBuffer', () => {
     buffer.add(1, event('room.opened', 'a'));
     expect(JSON.stringify(buffer.recentRooms(10))).not.toContain('secret-a');
     expect(buffer.recentRooms(10)[0].v).toEqual({ _id: 'v-a', username: 'guest-a' });
+  });
+
+  it("follows message events: the room's last message, who wrote it, and whether the visitor waits, without the token", () => {
+    const buffer = new RoomEventBuffer(10);
+    buffer.add(1, event('room.opened', 'a', { msgs: 0, waitingResponse: true }));
+    const message = {
+      _id: 'm1', rid: 'a', msg: 'Where is my order?', token: 'secret-a', alias: 'Mary', ts: '2025-01-01T00:00:05.000Z',
+      u: { _id: 'v-a', username: 'guest-a', name: 'Mary' }, _updatedAt: '2025-01-01T00:00:05.000Z',
+    } satisfies Message;
+    buffer.add(2, event('message.sent', 'a', { msgs: 1, waitingResponse: true, lastMessage: message }));
+    const [room] = buffer.recentRooms(10);
+    expect(room).toMatchObject({
+      msgs: 1, waitingResponse: true, lastEvent: { type: 'message.sent' },
+      lastMessage: { msg: 'Where is my order?', ts: '2025-01-01T00:00:05.000Z', from: 'visitor', username: 'guest-a' },
+    });
+    expect(JSON.stringify(room)).not.toContain('secret-a');
+    const reply = { ...message, _id: 'm2', msg: 'On its way', token: undefined, alias: undefined, u: { _id: 'ag', username: 'alice' } };
+    buffer.add(3, event('message.sent', 'a', { msgs: 2, lastMessage: reply }));
+    expect(buffer.recentRooms(10)[0]).toMatchObject({ waitingResponse: false, lastMessage: { from: 'agent', username: 'alice', msg: 'On its way' } });
   });
 
   it('keeps only the last `capacity` events', () => {

@@ -1,7 +1,18 @@
-import { ROOM_EVENTS, type RoomEvent, type RoomEventType } from '@livechat/contracts';
+import { MESSAGE_EVENTS, ROOM_EVENTS, type MessageEventType, type Room, type RoomEvent, type RoomEventType } from '@livechat/contracts';
 
 /** How many room events one gateway replica keeps in memory for the operator console. */
 export const ROOM_EVENT_BUFFER_CAPACITY = 100;
+
+/** The events the console follows: every event of the LIVECHAT stream carries its room as it is after the change. */
+export type ConsoleEventType = RoomEventType | MessageEventType;
+
+/** A room's last visitor or agent message as the console shows it: who wrote it, and the text. */
+export interface RecentMessage {
+  msg: string;
+  ts: string;
+  from: 'visitor' | 'agent';
+  username: string;
+}
 
 /**
  * A room as the console lists it: its state after its latest buffered event. The visitor's token
@@ -16,8 +27,15 @@ export interface RecentRoom {
   servedBy?: { _id: string; username: string; ts: string };
   ts: string;
   closedAt?: string;
-  lastEvent: { type: RoomEventType; occurredAt: string };
+  msgs: number;
+  /** Whether the visitor waits for an agent's reply (the room's `waitingResponse`). */
+  waitingResponse: boolean;
+  lastMessage?: RecentMessage;
+  lastEvent: { type: ConsoleEventType; occurredAt: string };
 }
+
+/** An event as the buffer reads it: a room event or a message event (their common part). */
+type ConsoleEvent = Pick<RoomEvent, 'eventId' | 'occurredAt'> & { type: ConsoleEventType; room: Room };
 
 interface BufferedEvent {
   seq: number;
@@ -25,7 +43,7 @@ interface BufferedEvent {
   room: RecentRoom;
 }
 
-const EVENT_TYPES = new Set<string>(Object.values(ROOM_EVENTS));
+const EVENT_TYPES = new Set<string>([...Object.values(ROOM_EVENTS), ...Object.values(MESSAGE_EVENTS)]);
 
 /**
  * The last `capacity` room events of the `LIVECHAT` stream, in stream order, in a fixed-size ring.
@@ -49,7 +67,7 @@ export class RoomEventBuffer {
     return this.count;
   }
 
-  /** Takes the event stored at stream sequence `seq`; false when it is a duplicate, stale or not a room event. */
+  /** Takes the event stored at stream sequence `seq`; false when it is a duplicate, stale, or carries no room. */
   add(seq: number, event: unknown): boolean {
     if (seq <= this.lastSeq || !isRoomEvent(event) || this.held.has(event.eventId)) return false;
     this.lastSeq = seq;
@@ -85,8 +103,8 @@ export class RoomEventBuffer {
   }
 }
 
-function isRoomEvent(value: unknown): value is RoomEvent {
-  const e = value as Partial<RoomEvent> | null;
+function isRoomEvent(value: unknown): value is ConsoleEvent {
+  const e = value as Partial<ConsoleEvent> | null;
   return (
     typeof e === 'object' &&
     e !== null &&
@@ -100,7 +118,7 @@ function isRoomEvent(value: unknown): value is RoomEvent {
   );
 }
 
-function toRecentRoom(event: RoomEvent): RecentRoom {
+function toRecentRoom(event: ConsoleEvent): RecentRoom {
   const { room } = event;
   const recent: RecentRoom = {
     _id: room._id,
@@ -108,10 +126,17 @@ function toRecentRoom(event: RoomEvent): RecentRoom {
     v: { _id: String(room.v?._id ?? ''), username: String(room.v?.username ?? '') },
     open: room.open === true,
     ts: room.ts,
+    msgs: typeof room.msgs === 'number' ? room.msgs : 0,
+    waitingResponse: room.waitingResponse === true,
     lastEvent: { type: event.type, occurredAt: event.occurredAt },
   };
   if (room.departmentId) recent.departmentId = room.departmentId;
   if (room.servedBy) recent.servedBy = { _id: room.servedBy._id, username: room.servedBy.username, ts: room.servedBy.ts };
   if (room.closedAt) recent.closedAt = room.closedAt;
+  const last = room.lastMessage;
+  if (last && typeof last.msg === 'string') {
+    // A visitor's message carries their token: only who wrote it is kept.
+    recent.lastMessage = { msg: last.msg, ts: last.ts, from: last.token ? 'visitor' : 'agent', username: String(last.u?.username ?? '') };
+  }
   return recent;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ROOM_EVENTS, type RoomEventType } from '@livechat/contracts';
+import { MESSAGE_EVENTS, ROOM_EVENTS } from '@livechat/contracts';
 import { DATE_DOC, ID_DOC, SuccessReplySchema } from '../../docs/common.schema.js';
-import type { RecentRoom } from '../room-event-buffer.js';
+import type { ConsoleEventType, RecentMessage, RecentRoom } from '../room-event-buffer.js';
 
 /** `GET console/rooms.recent`, for the API document. */
 
@@ -28,11 +28,26 @@ export class RecentRoomAgentSchema {
 
 @ApiSchema({ name: 'RecentRoomEvent' })
 export class RecentRoomEventSchema {
-  @ApiProperty({ enum: Object.values(ROOM_EVENTS) })
-  type: RoomEventType;
+  @ApiProperty({ enum: [...Object.values(ROOM_EVENTS), ...Object.values(MESSAGE_EVENTS)] })
+  type: ConsoleEventType;
 
   @ApiProperty(DATE_DOC)
   occurredAt: string;
+}
+
+@ApiSchema({ name: 'RecentMessage', description: "The room's last visitor or agent message" })
+export class RecentMessageSchema implements RecentMessage {
+  @ApiProperty({ example: 'Hello, I need help with my order' })
+  msg: string;
+
+  @ApiProperty(DATE_DOC)
+  ts: string;
+
+  @ApiProperty({ enum: ['visitor', 'agent'] })
+  from: 'visitor' | 'agent';
+
+  @ApiProperty({ example: 'guest-1' })
+  username: string;
 }
 
 @ApiSchema({
@@ -63,6 +78,15 @@ export class RecentRoomSchema implements RecentRoom {
 
   @ApiPropertyOptional(DATE_DOC)
   closedAt?: string;
+
+  @ApiProperty({ type: 'integer', description: "The visitor's and agents' messages" })
+  msgs: number;
+
+  @ApiProperty({ type: 'boolean', description: "Whether the visitor waits for an agent's reply" })
+  waitingResponse: boolean;
+
+  @ApiPropertyOptional({ type: () => RecentMessageSchema })
+  lastMessage?: RecentMessageSchema;
 
   @ApiProperty({ type: () => RecentRoomEventSchema })
   lastEvent: RecentRoomEventSchema;
