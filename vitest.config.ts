@@ -13,6 +13,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'integration',
+          include: ['test/integration/**/*.int-spec.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Each file has a database and a NATS server of its own, and runs the services' code in this process.
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/**/*.e2e-spec.ts'],
           testTimeout: 60_000,

@@ -58,6 +58,8 @@ interface Fixtures {
   q: { token: string; rid: string };
   /** A department property 2 renames. */
   renamedDepartment: string;
+  /** A's message in A's room. */
+  message: string;
 }
 
 const tally = new Tally();
@@ -366,6 +368,68 @@ function endpoints(fx: Fixtures): Endpoint[] {
       operator: false,
     },
     {
+      name: 'POST livechat/message',
+      method: 'POST',
+      path: `${V}/message`,
+      body: { token: fx.a.token, rid: fx.a.rid, msg: 'p1 never sent', _id: 'p1-never-sent' },
+      fields: [
+        { path: ['token'], kind: 'string', max: 256, required: true, notEmpty: true },
+        { path: ['rid'], kind: 'string', max: 256, required: true, notEmpty: true },
+        { path: ['msg'], kind: 'string', max: 10_000, required: true, notEmpty: true, blank: true },
+        { path: ['_id'], kind: 'string', max: 256, notEmpty: true },
+      ],
+      strictBody: true,
+      objects: [[]],
+      operator: false,
+    },
+    {
+      name: 'GET livechat/messages.history/:rid',
+      method: 'GET',
+      path: `${V}/messages.history/{param}`,
+      param: fx.a.rid,
+      query: [['token', fx.a.token]],
+      queryKeys: { known: ['token', 'end', 'limit', 'offset'], required: 'token', max: 256 },
+      operator: false,
+    },
+    {
+      name: 'GET livechat/message/:_id',
+      method: 'GET',
+      path: `${V}/message/{param}`,
+      param: fx.message,
+      query: [['token', fx.a.token], ['rid', fx.a.rid]],
+      queryKeys: { known: ['token', 'rid'], required: 'token', max: 256 },
+      operator: false,
+    },
+    {
+      name: 'PUT livechat/message/:_id',
+      method: 'PUT',
+      path: `${V}/message/{param}`,
+      param: fx.message,
+      body: { token: fx.a.token, rid: fx.a.rid, msg: 'p1 never edited' },
+      fields: [
+        { path: ['token'], kind: 'string', max: 256, required: true, notEmpty: true },
+        { path: ['rid'], kind: 'string', max: 256, required: true, notEmpty: true },
+        { path: ['msg'], kind: 'string', max: 10_000, required: true, notEmpty: true, blank: true },
+      ],
+      strictBody: true,
+      objects: [[]],
+      operator: false,
+    },
+    {
+      name: 'DELETE livechat/message/:_id',
+      method: 'DELETE',
+      path: `${V}/message/{param}`,
+      param: fx.message,
+      body: { token: fx.a.token, rid: fx.a.rid },
+      fields: [
+        { path: ['token'], kind: 'string', max: 256, required: true, notEmpty: true },
+        { path: ['rid'], kind: 'string', max: 256, required: true, notEmpty: true },
+      ],
+      strictBody: true,
+      objects: [[]],
+      operator: false,
+    },
+    {
       name: 'POST livechat/users/agent',
       method: 'POST',
       path: `${V}/users/agent`,
@@ -471,6 +535,11 @@ const ENDPOINT_NAMES = [
   'GET livechat/visitor/:token',
   'GET livechat/room',
   'POST livechat/room.close',
+  'POST livechat/message',
+  'GET livechat/messages.history/:rid',
+  'GET livechat/message/:_id',
+  'PUT livechat/message/:_id',
+  'DELETE livechat/message/:_id',
   'POST livechat/users/agent',
   'GET livechat/users/agent',
   'GET livechat/users/agent/:_id',
@@ -712,6 +781,8 @@ describe('hostile input (SPEC §9.6)', () => {
     await api.setSetting('Livechat_accept_chats_with_no_agents', true);
     const q = { token: 'hostile-visitor-q', rid: await open('hostile-visitor-q', { department: waiting._id }) };
     const { department: renamed } = await api.saveDepartment({ name: 'Hostile Renamed By P2', enabled: false, showOnRegistration: false });
+    const sent = await api.sendMessage({ token: a.token, rid: a.rid, msg: 'a message for the hostile requests to aim at' });
+    expect(sent.status).toBe(200);
     const queued = await expectEventually(async () => {
       const [inquiry] = await api.queued(waiting._id);
       expect(inquiry).toBeDefined();
@@ -728,6 +799,7 @@ describe('hostile input (SPEC §9.6)', () => {
       department: department._id,
       queuedInquiry: queued._id,
       renamedDepartment: renamed._id,
+      message: sent.body.message._id,
     };
     // Settle: both rooms served and the tables at rest, so that from here they change only by request.
     await expectEventually(
@@ -777,8 +849,9 @@ describe('hostile input (SPEC §9.6)', () => {
       expect(await tableState(stack.db)).toEqual(before);
     });
   });
-  describe('property 4: a visitor token never reads or closes another visitor\'s room', () => {
-    it("answers invalid-room for guessed rids and other visitors' rids, and the other rooms stay as they were", async () => {
+  type Action = 'GET' | 'close' | 'history' | 'send' | 'get message' | 'edit' | 'delete';
+  describe("property 4: a visitor token never reads or writes another visitor's room or its messages", () => {
+    it("answers invalid-room for guessed rids and other visitors' rids, and the other rooms and their messages stay as they were", async () => {
       const visitors = [fx.a, fx.b, fx.c, fx.d, fx.q];
       const rooms = [fx.a, fx.b, fx.d, fx.q];
       const guessed = fc.string({ unit: fc.constantFrom(...ID_ALPHABET), minLength: 17, maxLength: 17 });
@@ -786,7 +859,7 @@ describe('hostile input (SPEC §9.6)', () => {
       const near = (rid: string) =>
         fc.constantFrom(rid, rid.toLowerCase(), rid.toUpperCase(), ` ${rid}`, `${rid} `, `${rid}\t`, rid.slice(1), `${rid}x`, `x${rid}`.slice(0, 17));
       const attempt = fc
-        .tuple(fc.constantFrom(...visitors), fc.constantFrom<'GET' | 'close'>('GET', 'close'))
+        .tuple(fc.constantFrom(...visitors), fc.constantFrom<Action>('GET', 'close', 'history', 'send', 'get message', 'edit', 'delete'))
         .chain(([visitor, action]) =>
           fc.tuple(
             fc.constant(visitor),
@@ -798,12 +871,29 @@ describe('hostile input (SPEC §9.6)', () => {
           ),
         );
       const before = await tableState(stack.db);
+      const json = (label: string, method: Method, path: string, body: unknown) => wire({ label, method, path, headers: JSON_CT, body: encodeBody(body) });
+      const message = encodeAny(fx.message);
+      const request = (action: Action, token: string, rid: string, whose: string): WireRequest => {
+        switch (action) {
+          case 'GET':
+            return wire({ label: `GET with ${whose}'s rid`, method: 'GET', path: `${V}/room?${query([['token', token], ['rid', rid]])}` });
+          case 'close':
+            return json(`close ${whose}'s rid`, 'POST', `${V}/room.close`, { rid, token });
+          case 'history':
+            return wire({ label: `history of ${whose}'s rid`, method: 'GET', path: `${V}/messages.history/${encodeAny(rid)}?${query([['token', token]])}` });
+          case 'send':
+            return json(`send to ${whose}'s rid`, 'POST', `${V}/message`, { token, rid, msg: 'intrusion', _id: fx.message });
+          case 'get message':
+            return wire({ label: `A's message in ${whose}'s rid`, method: 'GET', path: `${V}/message/${message}?${query([['token', token], ['rid', rid]])}` });
+          case 'edit':
+            return json(`edit A's message in ${whose}'s rid`, 'PUT', `${V}/message/${message}`, { token, rid, msg: 'defaced' });
+          case 'delete':
+            return json(`delete A's message in ${whose}'s rid`, 'DELETE', `${V}/message/${message}`, { token, rid });
+        }
+      };
       await check(
         fc.asyncProperty(attempt, async ([visitor, action, { rid, whose }]) => {
-          const req =
-            action === 'GET'
-              ? wire({ label: `GET with ${whose}'s rid`, method: 'GET', path: `${V}/room?${query([['token', visitor.token], ['rid', rid]])}` })
-              : wire({ label: `close ${whose}'s rid`, method: 'POST', path: `${V}/room.close`, headers: JSON_CT, body: encodeBody({ rid, token: visitor.token }) });
+          const req = request(action, visitor.token, rid, whose);
           const res = await call('4 access', req);
           expectRefused(res, req, [400]);
           expect(res.json, `${visitor.token} ${action} ${JSON.stringify(rid)}`).toEqual({ success: false, error: 'invalid-room' });
@@ -821,6 +911,65 @@ describe('hostile input (SPEC §9.6)', () => {
 
   describe('property 2: odd but valid strings are stored verbatim, what cannot be stored is a 400', () => {
     const counts = async () => rowCounts(await tableState(stack.db));
+
+    it('messages: odd text is stored and answered verbatim; what cannot be stored is a 400 that writes nothing', async () => {
+      const texts = fc.oneof(
+        { weight: 8, arbitrary: oddString.filter((v) => v.trim() !== '') },
+        { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 9_000, maxLength: 10_000 }).filter((v) => v.trim() !== '') },
+        { weight: 1, arbitrary: fc.constantFrom(...BLANKS) },
+      );
+      await check(
+        fc.asyncProperty(texts, async (text) => {
+          const before = await tableState(stack.db);
+          const req = wire({ label: 'send odd text', method: 'POST', path: `${V}/message`, headers: JSON_CT, body: encodeBody({ token: fx.b.token, rid: fx.b.rid, msg: text }) });
+          const res = await call('2 odd strings, messages', req);
+          if (text.trim() === '' || !storable(text, 10_000)) {
+            expectRefused(res, req, [400]);
+            expect(await tableState(stack.db), 'a refused message wrote').toEqual(before);
+            return;
+          }
+          expect(res.status, res.text.slice(0, 300)).toBe(200);
+          const sent = (res.json as { message: { _id: string; msg: string; md: unknown[] } }).message;
+          expect(sent.msg).toBe(text);
+          expect(sent.md.length).toBeGreaterThan(0);
+          const [row] = await stack.db.query<{ msg: string }>('SELECT msg FROM rooms.messages WHERE id = $1', [sent._id]);
+          expect(row.msg).toBe(text);
+          const got = await call('2 odd strings, messages', wire({ label: 'read it back', method: 'GET', path: `${V}/message/${encodeAny(sent._id)}?${query([['token', fx.b.token], ['rid', fx.b.rid]])}` }));
+          expect((got.json as { message: unknown }).message).toEqual(sent);
+        }),
+        RUNS,
+      );
+      expect(await missingTables(stack.db)).toEqual([]);
+    });
+
+    it('messages: markup the reference parser is slow on is answered in bounded time, and the service keeps answering meanwhile', async () => {
+      // Unbroken runs of markup characters are quadratic in @rocket.chat/message-parser (10 000 '[' take
+      // seconds): three at once, with a read of the same service beside them, all within the deadline.
+      const slow = fc
+        .tuple(fc.constantFrom('[', '_', '*', '~', '`', '![', 'a_', '_*', '[(', '**_', '<'), fc.integer({ min: 2_000, max: 10_000 }), fc.stringMatching(/^[a-z ]{0,4}$/))
+        .map(([unit, n, tail]) => `${unit.repeat(Math.ceil(n / unit.length))}`.slice(0, n - tail.length) + tail)
+        .filter((v) => v.trim() !== '' && storable(v, 10_000));
+      await check(
+        fc.asyncProperty(fc.array(slow, { minLength: 3, maxLength: 3 }), async (texts) => {
+          const sends = texts.map((msg) =>
+            call('2 slow markdown', wire({ label: `${msg.length} characters of ${JSON.stringify(msg.slice(0, 3))}`, method: 'POST', path: `${V}/message`, headers: JSON_CT, body: encodeBody({ token: fx.b.token, rid: fx.b.rid, msg }) })),
+          );
+          const probe = call('2 slow markdown', wire({ label: 'a read while they are parsed', method: 'GET', path: `${V}/visitor/${encodeAny(fx.c.token)}` }));
+          const [replies, read] = await Promise.all([Promise.all(sends), probe]);
+          expect(read.status, read.text.slice(0, 200)).toBe(200);
+          replies.forEach((res, i) => {
+            expect(res.status, res.text.slice(0, 200)).toBe(200);
+            const message = (res.json as { message: { msg: string; md: { type: string; value: unknown }[] } }).message;
+            expect(message.msg).toBe(texts[i]);
+            // The reference's tree when the parser answered in time, else a plain paragraph of the text.
+            expect(message.md.length).toBeGreaterThan(0);
+            if (message.md.length === 1 && message.md[0].type === 'PARAGRAPH' && JSON.stringify(message.md[0].value) === JSON.stringify([{ type: 'PLAIN_TEXT', value: texts[i] }])) tally.add('2 slow markdown: plain paragraph', 200);
+          });
+        }),
+        Math.max(4, Math.floor(RUNS / 6)),
+        [[['['.repeat(10_000), '_'.repeat(10_000), 'a_'.repeat(5_000)]]],
+      );
+    });
 
     it('visitor endpoints: register, read, open, look up and close with injection, emoji, RTL and 256-character strings', async () => {
       // Storable strings everywhere, and now and then one that is not (NUL, lone surrogate, too long).
@@ -1088,6 +1237,13 @@ describe('hostile input (SPEC §9.6)', () => {
         get('PATCH a known route', `${V}/visitor`, 'PATCH'),
         get('OPTIONS a known route', `${V}/room.close`, 'OPTIONS'),
         post('POST a GET route', `${V}/room`, { token: fx.a.token }),
+        post('message to a closed room', `${V}/message`, { token: fx.d.token, rid: fx.d.rid, msg: 'late' }),
+        post('message with a taken _id', `${V}/message`, { token: fx.b.token, rid: fx.b.rid, msg: 'x', _id: fx.message }),
+        post('message too long', `${V}/message`, { token: fx.a.token, rid: fx.a.rid, msg: 'x'.repeat(10_001) }),
+        get('history without a token', `${V}/messages.history/${fx.a.rid}`),
+        get('unknown message', `${V}/message/no-such-message?${query([['token', fx.a.token], ['rid', fx.a.rid]])}`),
+        post("edit another's message", `${V}/message/${fx.message}`, { token: fx.b.token, rid: fx.a.rid, msg: 'x' }, 'PUT'),
+        post('delete in a closed room', `${V}/message/${fx.message}`, { token: fx.d.token, rid: fx.d.rid }, 'DELETE'),
       ];
       const anyRequest = fc.oneof(
         fc.constantFrom(...domainErrors).map((req) => ({ req, token: true })),

@@ -212,6 +212,7 @@ export function validatorLength(value: string): number {
 export const TABLES = [
   'rooms.visitors',
   'rooms.rooms',
+  'rooms.messages',
   'routing.agents',
   'routing.departments',
   'routing.department_agents',
