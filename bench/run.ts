@@ -13,7 +13,10 @@
  *   2. hot path      `--visitors` (100 000): (a), (b), the product; `--rounds` rounds, medians;
  *   3. scale@large   `--scale-large` (1 000 000): as 1; the ratio of p99s;
  *   4. time to agent new visitors at each of `--rates`, `--agents` agents;
- *   5. queue drain   `--drain-rooms` rooms waiting, then `--drain-agents` agents become available.
+ *   5. queue drain   `--drain-rooms` rooms waiting, then `--drain-agents` agents become available;
+ *   6. messages      `--chat-rooms` visitors writing at once, and the history of a room of
+ *                    `--history-messages` messages; against reference (c), Fastify + pg doing the same
+ *                    insert and room update in one transaction.
  * Prints a table and writes bench/results.json (with every run's raw figures).
  */
 import { execFileSync } from 'node:child_process';
@@ -30,8 +33,9 @@ import { seedOpenRooms } from './support/seed.js';
 import { assertSameReplies, measureHotPath, type HotPathResult, type Target } from './scenarios/hot-path.js';
 import { measureTimeToAgent, type TimeToAgentPhase } from './scenarios/time-to-agent.js';
 import { measureQueueDrain, type QueueDrainResult } from './scenarios/queue-drain.js';
+import { measureMessages, type MessagesResult } from './scenarios/messages.js';
 
-const STAGES = ['hot-path', 'scale', 'time-to-agent', 'queue-drain'] as const;
+const STAGES = ['hot-path', 'scale', 'time-to-agent', 'queue-drain', 'messages'] as const;
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -46,6 +50,8 @@ const { values: args } = parseArgs({
     agents: { type: 'string', default: '20' },
     'drain-rooms': { type: 'string' },
     'drain-agents': { type: 'string', default: '10' },
+    'chat-rooms': { type: 'string', default: '200' },
+    'history-messages': { type: 'string' },
     out: { type: 'string', default: join(dirname(fileURLToPath(import.meta.url)), 'results.json') },
   },
 });
@@ -65,6 +71,8 @@ const config = {
   agents: Number(args.agents),
   drainRooms: num(args['drain-rooms'], 10_000, 500),
   drainAgents: Number(args['drain-agents']),
+  chatRooms: Number(args['chat-rooms']),
+  historyMessages: num(args['history-messages'], 10_000, 2_000),
 };
 const only = new Set(args.only.split(','));
 for (const stage of only) if (!(STAGES as readonly string[]).includes(stage)) throw new Error(`--only: unknown stage ${stage} (${STAGES.join(', ')})`);
@@ -79,6 +87,8 @@ runBenchmark(async () => {
   await startScript('references/fastify-pg.ts', { ...env, PORT: String(portA) });
   await startScript('references/split-db.ts', env);
   await startScript('references/split-http.ts', { ...env, PORT: String(portB) });
+  const portC = await freePort();
+  const referenceC = only.has('messages') ? await startScript('references/messages.ts', { ...env, PORT: String(portC) }) : null;
   const product: Target = { name: 'product', baseUrl: stack.baseUrl };
   const refA: Target = { name: 'reference (a) fastify-pg', baseUrl: `http://127.0.0.1:${portA}` };
   const refB: Target = { name: 'reference (b) split', baseUrl: `http://127.0.0.1:${portB}` };
@@ -117,6 +127,20 @@ runBenchmark(async () => {
     log(`queue drain: ${config.drainRooms} rooms, ${config.drainAgents} agents`);
     results.queueDrain = await measureQueueDrain(
       { baseUrl: stack.baseUrl, natsUrl: stack.nats.url, db: stack.db, rooms: config.drainRooms, agents: config.drainAgents, timeoutMs: 120_000 },
+      log,
+    );
+  }
+
+  if (only.has('messages')) {
+    log(`messages: ${config.chatRooms} rooms chatting, a history of ${config.historyMessages} messages`);
+    await seed(config.chatRooms + 1);
+    const pidsOf = (...names: ('gateway' | 'rooms')[]) => () => names.flatMap((n) => stack.all(n).map((s) => s.pid ?? 0)).filter(Boolean);
+    results.messages = await measureMessages(
+      [
+        { name: 'product', baseUrl: stack.baseUrl, pids: pidsOf('gateway', 'rooms') },
+        { name: 'reference (c) fastify-pg messages', baseUrl: `http://127.0.0.1:${portC}`, pids: () => (referenceC?.pid ? [referenceC.pid] : []) },
+      ],
+      { db: stack.db, rooms: config.chatRooms, seconds: config.seconds, warmupSeconds: config.warmupSeconds, rounds: config.rounds, historyMessages: config.historyMessages },
       log,
     );
   }
@@ -181,6 +205,27 @@ function summaryTable(r: Record<string, any>): Row[] {
       ratio: drain.drainSeconds ? (drain.drainSeconds / drain.referenceSeconds).toFixed(1) : '-',
       target: '< 10 s, in order',
       met: drain.drainSeconds !== null && drain.drainSeconds < 10 && drain.outOfOrder === 0 ? 'yes' : 'no',
+    });
+  }
+  const messages = r.messages as MessagesResult | undefined;
+  if (messages) {
+    const [p, ref] = [messages.chat.product, messages.chat['reference (c) fastify-pg messages']];
+    rows.push({
+      benchmark: `messages: ${config.chatRooms} rooms chatting at once, sends/s`,
+      product: `${p.sendsPerSecond} sends/s (p50 ${p.latency.p50} ms, p99 ${p.latency.p99} ms; ${p.cpuMsPerSend} ms CPU/send in gateway + rooms)`,
+      reference: `${ref.sendsPerSecond} sends/s (p50 ${ref.latency.p50} ms, p99 ${ref.latency.p99} ms; ${ref.cpuMsPerSend} ms CPU/send)`,
+      ratio: (p.sendsPerSecond / ref.sendsPerSecond).toFixed(2),
+      target: '',
+      met: '',
+    });
+    const [hp, hr] = [messages.history.product, messages.history['reference (c) fastify-pg messages']];
+    rows.push({
+      benchmark: `messages: history of a ${messages.historyMessages}-message room, p99`,
+      product: `p50 ${hp.p50} ms, p99 ${hp.p99} ms (${hp.requestsPerSecond} req/s)`,
+      reference: `p50 ${hr.p50} ms, p99 ${hr.p99} ms (${hr.requestsPerSecond} req/s)`,
+      ratio: (hp.p99 / hr.p99).toFixed(2),
+      target: '',
+      met: '',
     });
   }
   if (r.scaleSmall && r.scaleLarge) {

@@ -1061,6 +1061,10 @@ describe('hostile input (SPEC §9.6)', () => {
             expect((agentRes.json as { room: { _id: string } }).room._id).toBe(room._id);
           } else expectRefused(agentRes, withAgent, [400]);
 
+          // The anchor agent serves the room, asynchronously, writing its uj message: wait for it before comparing.
+          await expectEventually(async () =>
+            expect(await stack.db.query(`SELECT 1 FROM rooms.messages WHERE rid = $1 AND t = 'uj'`, [room._id])).toHaveLength(1),
+          );
           const settled = await tableState(stack.db);
           for (const req of [
             wire({ label: 'look up an odd rid', method: 'GET', path: `${V}/room?${query([['token', s.token], ['rid', s.rid]])}` }),
