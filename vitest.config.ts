@@ -31,7 +31,7 @@ export default defineConfig({
           hookTimeout: 90_000,
           // Each file starts a whole stack (NATS, three services): two at a time on a 2-core machine.
           maxWorkers: 2,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -43,7 +43,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Fault tests kill processes and load the machine: one file at a time, after the others.
           maxWorkers: 1,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
         },
       },
     ],
