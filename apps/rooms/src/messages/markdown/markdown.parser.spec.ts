@@ -16,7 +16,8 @@ describe('MarkdownParser', () => {
   let markdown: MarkdownParser;
 
   beforeAll(() => {
-    markdown = parser(1_000);
+    // A budget far above the parse: the first one also waits for the workers to boot (through tsx here).
+    markdown = parser(30_000);
   });
   afterAll(() => markdown.onApplicationShutdown());
 
