@@ -34,20 +34,29 @@ function wireRoom(r: Record<string, any>): Record<string, unknown> {
     _id: r.id,
     fname: r.fname,
     t: 'l',
-    v: { _id: r.visitor_id, username: r.visitor_username, token: r.visitor_token, status: r.visitor_status },
+    v: {
+      _id: r.visitor_id, username: r.visitor_username, token: r.visitor_token, status: r.visitor_status,
+      ...(r.visitor_last_message_ts ? { lastMessageTs: r.visitor_last_message_ts.toISOString() } : {}),
+    },
+    default: false,
+    ro: false,
+    sysMes: true,
     msgs: r.msgs,
     usersCount: r.users_count,
     cl: false,
     ts: r.ts.toISOString(),
     _updatedAt: r.updated_at.toISOString(),
     lm: r.lm.toISOString(),
-    waitingResponse: true,
     source: r.source,
     queuedAt: r.queued_at.toISOString(),
   };
   if (r.department_id) room.departmentId = r.department_id;
+  if (r.waiting_response) room.waitingResponse = true;
+  if (r.response_by) room.responseBy = r.response_by;
+  if (r.last_message) room.lastMessage = r.last_message;
   room.open = true;
   if (r.served_by_id) room.servedBy = { _id: r.served_by_id, username: r.served_by_username, ts: r.served_by_ts.toISOString() };
+  if (r.metrics) room.metrics = r.metrics;
   if (r.custom_fields) room.customFields = r.custom_fields;
   return room;
 }
