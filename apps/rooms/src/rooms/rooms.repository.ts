@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { AgentSelectedEvent } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROOM_COLUMN_NAMES, ROOM_COLUMNS, RoomEntity } from './room.entity.js';
-import { preparedQuery, selectList, sql, type Outbox } from '@livechat/common';
+import { PG_POOL, preparedQuery, selectList, sql, type Outbox } from '@livechat/common';
 
 type OutboxRows = ReturnType<Outbox['rows']>;
 
@@ -16,7 +17,10 @@ const OPEN_ROOM_BY_TOKEN = {
 
 @Injectable()
 export class RoomsRepository {
-  constructor(@InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
+  ) {}
 
   findById(id: string): Promise<RoomEntity | null> {
     return this.rooms.findOneBy({ id });
@@ -27,7 +31,7 @@ export class RoomsRepository {
    * token, one prepared statement over the `rooms_open_by_token` index.
    */
   async findOpenByToken(token: string): Promise<RoomEntity | null> {
-    const [room] = await preparedQuery<RoomEntity>(this.rooms.manager.connection, OPEN_ROOM_BY_TOKEN, [token]);
+    const [room] = await preparedQuery<RoomEntity>(this.pool, OPEN_ROOM_BY_TOKEN, [token]);
     return room ?? null;
   }
 

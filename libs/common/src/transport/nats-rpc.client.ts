@@ -1,0 +1,128 @@
+import { Logger } from '@nestjs/common';
+import { ClientProxy, RpcException, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
+import { ERRORS } from '@livechat/contracts';
+import { currentRequestId, requestIdHeaders } from '../logging/request-context.js';
+import { natsConnectionOptions } from '../nats/nats-options.js';
+import { closeWithin, logStatusChanges, type ConnectionStatus } from './nats-lifecycle.js';
+import { replyError } from './nats-wire.js';
+
+export interface NatsRpcClientOptions {
+  url: string;
+  /** The connection's name, as NATS shows it. */
+  name: string;
+  /** The deadline of a request that names none. */
+  defaultDeadlineMs: number;
+  /** The most `close()` waits for the connection's drain when NATS is unreachable. */
+  closeTimeoutMs?: number;
+}
+
+/**
+ * Requests to the services' NATS servers (NatsTransportServer), in the wire format of nats-wire.ts:
+ * a Nest `ClientProxy` (so `send()` works as with Nest's own clients), whose promise-returning
+ * `request()` and `requestBytes()` are what the code calls.
+ *
+ * Each request carries the current request id as `x-request-id`, has a deadline, and goes through
+ * the connection's shared reply subscription. Failures are an RpcException carrying a DomainError:
+ * the callee's own, `timeout` past the deadline, `service-unavailable` at once when nobody serves
+ * the subject (NATS's no-responders status) or while the connection is down.
+ */
+export class NatsRpcClient extends ClientProxy<Record<never, never>, ConnectionStatus> {
+  private nc: NatsConnection | null = null;
+  private connecting: Promise<NatsConnection> | null = null;
+  private connected = false;
+  private readonly log = new Logger('NatsRpc');
+
+  constructor(private readonly options: NatsRpcClientOptions) {
+    super();
+  }
+
+  connect(): Promise<NatsConnection> {
+    this.connecting ??= connect({ ...natsConnectionOptions(this.options.url, this.options.name), noAsyncTraces: true }).then(
+      (nc) => {
+        this.nc = nc;
+        this.setStatus('connected');
+        void logStatusChanges(nc, this.log, (status) => this.setStatus(status));
+        return nc;
+      },
+      (err: unknown) => {
+        this.connecting = null;
+        throw err;
+      },
+    );
+    return this.connecting;
+  }
+
+  /** Drains the connection: replies in flight are still received. Bounded when NATS is unreachable. */
+  async close(): Promise<void> {
+    const nc = this.nc;
+    this.nc = null;
+    this.connecting = null;
+    if (!nc || nc.isClosed()) return;
+    await closeWithin(nc.drain(), this.options.closeTimeoutMs ?? 5_000);
+    if (!nc.isClosed()) await nc.close().catch(() => undefined);
+    this.setStatus('closed');
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** The connection while it is up (readiness pings it). */
+  connection(): NatsConnection | null {
+    return this.connected ? this.nc : null;
+  }
+
+  unwrap<T>(): T {
+    if (!this.nc) throw new Error('NatsRpcClient: not connected');
+    return this.nc as T;
+  }
+
+  /** The reply, parsed. */
+  async request<T>(subject: string, payload: unknown, deadlineMs = this.options.defaultDeadlineMs): Promise<T> {
+    const bytes = await this.requestBytes(subject, payload, deadlineMs);
+    return (bytes.length === 0 ? undefined : JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'))) as T;
+  }
+
+  /** A successful reply's body as it came (UTF-8 JSON), for callers that pass it on without reading it. */
+  async requestBytes(subject: string, payload: unknown, deadlineMs = this.options.defaultDeadlineMs): Promise<Uint8Array> {
+    const nc = this.nc;
+    if (!nc || !this.connected) throw new RpcException(ERRORS.serviceUnavailable);
+    let msg;
+    try {
+      const body = payload === undefined ? '' : JSON.stringify(payload);
+      msg = await nc.request(subject, body, { timeout: deadlineMs, headers: requestIdHeaders(currentRequestId()) });
+    } catch (err) {
+      throw new RpcException(isTimeout(err) ? ERRORS.timeout : ERRORS.serviceUnavailable);
+    }
+    const error = replyError(msg);
+    if (error) throw new RpcException(error);
+    return msg.data;
+  }
+
+  /** Nest's `send()`: one request, one reply. */
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    this.request(String(packet.pattern), packet.data).then(
+      (response) => callback({ response, isDisposed: true }),
+      (err: unknown) => callback({ err: err instanceof RpcException ? err.getError() : err, isDisposed: true }),
+    );
+    return () => undefined;
+  }
+
+  /** Nest's `emit()`: a message nobody answers. */
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    const nc = this.nc ?? (await this.connect());
+    nc.publish(String(packet.pattern), JSON.stringify(packet.data ?? null), { headers: requestIdHeaders(currentRequestId()) });
+    return undefined as T;
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    this.connected = status === 'connected';
+    this._status$.next(status);
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  if (err instanceof errors.TimeoutError) return true;
+  return err instanceof errors.RequestError && err.cause instanceof errors.TimeoutError;
+}
