@@ -14,6 +14,7 @@
  *   3. scale@large   `--scale-large` (1 000 000): as 1; the ratio of p99s;
  *   4. time to agent new visitors at each of `--rates`, `--agents` agents;
  *   5. queue drain   `--drain-rooms` rooms waiting, then `--drain-agents` agents become available.
+ * `--env K=V,…` sets environment variables of the product's services (what the access log costs: LOG_LEVEL=warn).
  * Prints a table and writes bench/results.json (with every run's raw figures).
  */
 import { execFileSync } from 'node:child_process';
@@ -49,6 +50,8 @@ const { values: args } = parseArgs({
     'drain-rooms': { type: 'string' },
     'drain-agents': { type: 'string', default: '10' },
     out: { type: 'string', default: join(dirname(fileURLToPath(import.meta.url)), 'results.json') },
+    // Environment for the product's services, e.g. `--env LOG_LEVEL=warn,METRICS_ENABLED=false` to see what the access log and metrics cost.
+    env: { type: 'string', default: '' },
   },
 });
 // --quick: the same stages, small enough to check the script works in about two minutes.
@@ -76,7 +79,8 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 runBenchmark(async () => {
   if (only.has('hot-path') || only.has('scale')) assertWrkInstalled();
   log('starting the stack and the references…');
-  const stack = await startStack({ env: { LIVECHAT_FAULT: '' } });
+  const productEnv = Object.fromEntries(args.env.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const stack = await startStack({ env: { LIVECHAT_FAULT: '', ...productEnv } });
   const env = { DATABASE_URL: stack.db.url, NATS_URL: stack.nats.url };
   const [portA, portB] = [await freePort(), await freePort()];
   const fastifyPg = await startScript('references/fastify-pg.ts', { ...env, PORT: String(portA) });

@@ -1,11 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, RpcException, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
+import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { ERRORS } from '@livechat/contracts';
 import { currentRequestId, requestIdHeaders } from '../logging/request-context.js';
 import { natsConnectionOptions } from '../nats/nats-options.js';
 import { closeWithin, logStatusChanges, type ConnectionStatus } from './nats-lifecycle.js';
+import { PublishBatch } from './publish-batch.js';
 import { replyError } from './nats-wire.js';
+
+interface PendingRequest {
+  resolve: (msg: Msg) => void;
+  reject: (err: RpcException) => void;
+  timer: NodeJS.Timeout;
+}
 
 export interface NatsRpcClientOptions {
   url: string;
@@ -22,16 +29,22 @@ export interface NatsRpcClientOptions {
  * a Nest `ClientProxy` (so `send()` works as with Nest's own clients), whose promise-returning
  * `request()` and `requestBytes()` are what the code calls.
  *
- * Each request carries the current request id as `x-request-id`, has a deadline, and goes through
- * the connection's shared reply subscription. Failures are an RpcException carrying a DomainError:
- * the callee's own, `timeout` past the deadline, `service-unavailable` at once when nobody serves
- * the subject (NATS's no-responders status) or while the connection is down.
+ * Each request carries the current request id as `x-request-id` and has a deadline. Replies come
+ * back on one subscription of the client's own (`<inbox>.*`, the request's number as the last
+ * token), and the requests made during one turn of the event loop are published together, in one
+ * write to the NATS server, at the end of that turn (PublishBatch). Failures are an RpcException
+ * carrying a DomainError: the callee's own, `timeout` past the deadline, `service-unavailable` at
+ * once when nobody serves the subject (NATS's no-responders status) or while the connection is down.
  */
 export class NatsRpcClient extends ClientProxy<Record<never, never>, ConnectionStatus> {
   private nc: NatsConnection | null = null;
   private connecting: Promise<NatsConnection> | null = null;
   private connected = false;
   private readonly log = new Logger('NatsRpc');
+  private readonly inbox = createInbox();
+  private readonly pending = new Map<string, PendingRequest>();
+  private nextId = 0;
+  private readonly batch = new PublishBatch();
 
   constructor(private readonly options: NatsRpcClientOptions) {
     super();
@@ -41,6 +54,9 @@ export class NatsRpcClient extends ClientProxy<Record<never, never>, ConnectionS
     this.connecting ??= connect({ ...natsConnectionOptions(this.options.url, this.options.name), noAsyncTraces: true }).then(
       (nc) => {
         this.nc = nc;
+        nc.subscribe(`${this.inbox}.*`, { callback: (err, msg) => {
+          if (!err) this.onReply(msg);
+        } });
         this.setStatus('connected');
         void logStatusChanges(nc, this.log, (status) => this.setStatus(status));
         return nc;
@@ -86,18 +102,46 @@ export class NatsRpcClient extends ClientProxy<Record<never, never>, ConnectionS
 
   /** A successful reply's body as it came (UTF-8 JSON), for callers that pass it on without reading it. */
   async requestBytes(subject: string, payload: unknown, deadlineMs = this.options.defaultDeadlineMs): Promise<Uint8Array> {
-    const nc = this.nc;
-    if (!nc || !this.connected) throw new RpcException(ERRORS.serviceUnavailable);
-    let msg;
-    try {
-      const body = payload === undefined ? '' : JSON.stringify(payload);
-      msg = await nc.request(subject, body, { timeout: deadlineMs, headers: requestIdHeaders(currentRequestId()) });
-    } catch (err) {
-      throw new RpcException(isTimeout(err) ? ERRORS.timeout : ERRORS.serviceUnavailable);
-    }
+    const msg = await this.transmit(subject, payload === undefined ? '' : JSON.stringify(payload), requestIdHeaders(currentRequestId()), deadlineMs);
     const error = replyError(msg);
     if (error) throw new RpcException(error);
     return msg.data;
+  }
+
+  private transmit(subject: string, body: string, headers: MsgHdrs | undefined, deadlineMs: number): Promise<Msg> {
+    const nc = this.nc;
+    if (!nc || !this.connected) return Promise.reject(new RpcException(ERRORS.serviceUnavailable));
+    const id = String((this.nextId = (this.nextId + 1) % Number.MAX_SAFE_INTEGER));
+    return new Promise<Msg>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RpcException(ERRORS.timeout));
+      }, deadlineMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.batch.add(() => {
+        try {
+          nc.publish(subject, body, { reply: `${this.inbox}.${id}`, headers });
+        } catch {
+          this.settle(id)?.reject(new RpcException(ERRORS.serviceUnavailable));
+        }
+      });
+    });
+  }
+
+  private onReply(msg: Msg): void {
+    const request = this.settle(msg.subject.slice(this.inbox.length + 1));
+    if (!request) return; // past its deadline
+    // NATS's own answer when nobody subscribes to the subject: a 503 status without a body.
+    if (msg.data.length === 0 && msg.headers?.code === 503) request.reject(new RpcException(ERRORS.serviceUnavailable));
+    else request.resolve(msg);
+  }
+
+  private settle(id: string): PendingRequest | undefined {
+    const request = this.pending.get(id);
+    if (!request) return undefined;
+    this.pending.delete(id);
+    clearTimeout(request.timer);
+    return request;
   }
 
   /** Nest's `send()`: one request, one reply. */
@@ -122,7 +166,3 @@ export class NatsRpcClient extends ClientProxy<Record<never, never>, ConnectionS
   }
 }
 
-function isTimeout(err: unknown): boolean {
-  if (err instanceof errors.TimeoutError) return true;
-  return err instanceof errors.RequestError && err.cause instanceof errors.TimeoutError;
-}

@@ -9,6 +9,7 @@ import { DURATION_BUCKETS, HistogramChildren, type Metrics } from '../metrics/me
 import { natsConnectionOptions } from '../nats/nats-options.js';
 import { errorHeaders, requestIdOf } from './nats-wire.js';
 import { closeWithin, logStatusChanges } from './nats-lifecycle.js';
+import { PublishBatch } from './publish-batch.js';
 
 /** What a handler gets as its `@Ctx()`: the subject and the request's headers. */
 export class NatsRequestContext extends BaseRpcContext<[string, MsgHdrs | undefined]> {
@@ -44,7 +45,9 @@ const INTERNAL: DomainError = { code: 'internal', error: 'internal-error' };
  *
  * Each request is handled in the request context of its `x-request-id` (a new id when it has none or
  * an insane one), so the lines logged and the requests made while handling it carry that id. A
- * handler's failure arrives as the DomainError that the RPC error filter made of it.
+ * handler's failure arrives as the DomainError that the RPC error filter made of it. The replies
+ * made during one turn of the event loop are published together at its end (PublishBatch): one
+ * write to the NATS server for all of them.
  *
  * `close()` loses no request and is bounded in time: it drains the subscriptions (no new requests;
  * the queue group sends them to other replicas; the ones NATS already delivered are still handled),
@@ -60,6 +63,7 @@ export class NatsTransportServer extends Server implements CustomTransportStrate
   private readonly requestLogger: Logger | null;
   private readonly log = new Logger('Rpc');
   private readonly drainTimeoutMs: number;
+  private readonly replies = new PublishBatch();
 
   constructor(private readonly options: NatsTransportServerOptions) {
     super();
@@ -137,33 +141,45 @@ export class NatsTransportServer extends Server implements CustomTransportStrate
   private handle(subject: string, handler: MessageHandler, msg: Msg, respond: boolean): void {
     this.inFlight += 1;
     const requestId = acceptOrCreateRequestId(requestIdOf(msg));
-    void runInRequest(requestId, () => this.answer(subject, handler, msg, respond)).finally(() => {
-      this.inFlight -= 1;
-      if (this.inFlight === 0 && this.idle) {
-        this.idle();
-        this.idle = null;
-      }
-    });
+    void runInRequest(requestId, () => this.answer(subject, handler, msg)).then((reply) =>
+      this.replies.add(() => {
+        // A request counts as in hand until its reply is published: close() drains the connection after.
+        try {
+          if (respond) msg.respond(reply.body, reply.headers ? { headers: reply.headers } : undefined);
+        } catch (err) {
+          this.log.warn(`could not reply on ${subject}: ${String(err)}`);
+        } finally {
+          this.inFlight -= 1;
+          if (this.inFlight === 0 && this.idle) {
+            this.idle();
+            this.idle = null;
+          }
+        }
+      }),
+    );
   }
 
-  private async answer(subject: string, handler: MessageHandler, msg: Msg, respond: boolean): Promise<void> {
+  /** The reply to one request (never throws): the result as JSON, or the failure with its code. */
+  private async answer(subject: string, handler: MessageHandler, msg: Msg): Promise<{ body: string; headers?: MsgHdrs }> {
     const started = performance.now();
     let outcome = 'ok';
+    let reply: { body: string; headers?: MsgHdrs };
     try {
       const data = msg.data.length === 0 ? undefined : msg.json<unknown>();
       const result: unknown = await handler(data, new NatsRequestContext([subject, msg.headers]));
       const value = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
-      if (respond) msg.respond(value === undefined ? '' : JSON.stringify(value));
+      reply = { body: value === undefined ? '' : JSON.stringify(value) };
     } catch (err) {
       const error = isDomainError(err) ? err : INTERNAL;
       if (error === INTERNAL) this.log.error(`unexpected failure on ${subject}, not through the RPC error filter: ${String(err)}`);
       outcome = error.code;
-      if (respond) msg.respond(JSON.stringify(error), { headers: errorHeaders(error.code) });
+      reply = { body: JSON.stringify(error), headers: errorHeaders(error.code) };
     }
     if (this.durations || this.requestLogger) {
       const seconds = (performance.now() - started) / 1000;
       this.durations?.observe(seconds, subject, outcome);
       this.requestLogger?.debug(`${subject} ${outcome} in ${(seconds * 1000).toFixed(1)} ms`);
     }
+    return reply;
   }
 }
