@@ -1,3 +1,6 @@
+/** The type of every JSON answer of the API. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 const SUCCESS_TAIL = Buffer.from('"success":true}');
 const OPEN = 0x7b; // {
 const CLOSE = 0x7d; // }

@@ -1,9 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
-import { JsonBody } from './json-body.js';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
+import { JSON_CONTENT_TYPE, JsonBody } from './json-body.js';
 
 /**
  * SPEC §2: a success is the result object with `"success": true` added. A JsonBody (a service's
@@ -15,7 +13,7 @@ export class SuccessEnvelopeInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((result) => {
         if (!(result instanceof JsonBody)) return { ...result, success: true };
-        void context.switchToHttp().getResponse<FastifyReply>().type(JSON_TYPE);
+        void context.switchToHttp().getResponse<FastifyReply>().type(JSON_CONTENT_TYPE);
         return result.bytes;
       }),
     );

@@ -63,16 +63,22 @@ export function loggerOptions(options: LoggingOptions): LoggerOptions {
   return { ...common, timestamp: stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } };
 }
 
+/** Log lines are written out when this many bytes are buffered, or every FLUSH_MS. */
+const LOG_BUFFER_BYTES = 4096;
+const LOG_FLUSH_MS = 100;
+
 /**
  * The service's one pino logger: Nest's logger and every `Logger` write through it (nestjs-pino),
- * and so does the access log. JSON lines go to stdout through an asynchronous destination: a line
- * costs no system call of its own, lines written while one write is under way go out together with
- * the next, and whatever is buffered is written out when the process exits.
+ * and so does the access log. JSON lines go to stdout through an asynchronous, buffered
+ * destination: lines are written out in one write once 4 KiB are buffered, or 100 ms after they
+ * were logged, whichever comes first (a line costs no system call of its own), and whatever is
+ * buffered is written out when the process exits. A process killed with SIGKILL loses at most its
+ * last 100 ms of lines.
  */
 export function createServiceLogger(options: LoggingOptions): Logger {
   const config = loggerOptions(options);
   if (options.format === 'pretty') return pino(config);
-  return pino(config, pino.destination({ dest: 1, sync: false }));
+  return pino(config, pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }));
 }
 
 /**
