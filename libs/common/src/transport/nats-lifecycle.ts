@@ -29,3 +29,21 @@ export async function logStatusChanges(nc: NatsConnection, logger: LoggerService
   }
   onStatus('closed');
 }
+
+/**
+ * Drains `nc` (pending messages flushed, subscriptions drained) when it is connected, within `ms`;
+ * closes it at once when it is not, or when the drain has not finished by then: draining needs the
+ * server's answers, and a shutdown must not wait for a NATS server that is away.
+ */
+export async function drainOrClose(nc: NatsConnection, connected: boolean, ms: number): Promise<void> {
+  if (nc.isClosed()) return;
+  if (connected) await closeWithin(nc.drain(), ms);
+  if (!nc.isClosed()) await nc.close().catch(() => undefined);
+}
+
+/** Whether `nc` answers a PING within `ms` (false while NATS is unreachable). */
+export async function answersPing(nc: NatsConnection, ms: number): Promise<boolean> {
+  let answered = false;
+  await closeWithin(nc.rtt().then(() => (answered = true)), ms);
+  return answered;
+}

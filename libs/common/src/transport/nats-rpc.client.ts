@@ -4,7 +4,7 @@ import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection } fro
 import { ERRORS } from '@livechat/contracts';
 import { currentRequestId, requestIdHeaders } from '../logging/request-context.js';
 import { natsConnectionOptions } from '../nats/nats-options.js';
-import { closeWithin, logStatusChanges, type ConnectionStatus } from './nats-lifecycle.js';
+import { drainOrClose, logStatusChanges, type ConnectionStatus } from './nats-lifecycle.js';
 import { PublishBatch } from './publish-batch.js';
 import { replyError } from './nats-wire.js';
 
@@ -20,7 +20,7 @@ export interface NatsRpcClientOptions {
   name: string;
   /** The deadline of a request that names none. */
   defaultDeadlineMs: number;
-  /** The most `close()` waits for the connection's drain when NATS is unreachable. */
+  /** The most `close()` waits for the connection's drain (it does not wait at all while NATS is unreachable). */
   closeTimeoutMs?: number;
 }
 
@@ -69,14 +69,18 @@ export class NatsRpcClient extends ClientProxy<Record<never, never>, ConnectionS
     return this.connecting;
   }
 
-  /** Drains the connection: replies in flight are still received. Bounded when NATS is unreachable. */
+  /**
+   * Drains the connection: replies in flight are still received (within `closeTimeoutMs`; at once
+   * while NATS is unreachable); requests still unanswered then fail with service-unavailable.
+   */
   async close(): Promise<void> {
     const nc = this.nc;
     this.nc = null;
     this.connecting = null;
-    if (!nc || nc.isClosed()) return;
-    await closeWithin(nc.drain(), this.options.closeTimeoutMs ?? 5_000);
-    if (!nc.isClosed()) await nc.close().catch(() => undefined);
+    if (!nc) return;
+    await drainOrClose(nc, this.connected, this.options.closeTimeoutMs ?? 3_000);
+    // No reply can come any more.
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(new RpcException(ERRORS.serviceUnavailable));
     this.setStatus('closed');
   }
 

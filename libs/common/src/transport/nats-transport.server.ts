@@ -8,7 +8,7 @@ import { acceptOrCreateRequestId, runInRequest } from '../logging/request-contex
 import { DURATION_BUCKETS, HistogramChildren, type Metrics } from '../metrics/metrics.js';
 import { natsConnectionOptions } from '../nats/nats-options.js';
 import { errorHeaders, requestIdOf } from './nats-wire.js';
-import { closeWithin, logStatusChanges } from './nats-lifecycle.js';
+import { closeWithin, drainOrClose, logStatusChanges } from './nats-lifecycle.js';
 import { PublishBatch } from './publish-batch.js';
 
 /** What a handler gets as its `@Ctx()`: the subject and the request's headers. */
@@ -28,7 +28,7 @@ export interface NatsTransportServerOptions {
   name: string;
   /** The queue group: each request goes to one replica of the service. */
   queue: string;
-  /** The most a shutdown waits for the requests in hand, and again for the connection's drain. */
+  /** The most a shutdown takes: the drain, the requests in hand and the connection's drain together. */
   drainTimeoutMs?: number;
   /** `livechat_rpc_duration_seconds{subject, outcome}` per request. */
   metrics?: Metrics;
@@ -51,11 +51,13 @@ const INTERNAL: DomainError = { code: 'internal', error: 'internal-error' };
  *
  * `close()` loses no request and is bounded in time: it drains the subscriptions (no new requests;
  * the queue group sends them to other replicas; the ones NATS already delivered are still handled),
- * waits for the requests in hand to be answered, then drains the connection. When NATS is
- * unreachable, each step gives up after `drainTimeoutMs` and the connection is closed.
+ * waits for the requests in hand to be answered, then drains the connection, all within
+ * `drainTimeoutMs`. While NATS is unreachable nothing can be drained nor answered: it waits only
+ * for the handlers in hand (within the same bound) and closes the connection.
  */
 export class NatsTransportServer extends Server implements CustomTransportStrategy {
   private nc: NatsConnection | null = null;
+  private connected = false;
   private readonly subscriptions: Subscription[] = [];
   private inFlight = 0;
   private idle: (() => void) | null = null;
@@ -84,7 +86,11 @@ export class NatsTransportServer extends Server implements CustomTransportStrate
     try {
       const nc = await connect({ ...natsConnectionOptions(this.options.url, this.options.name), noAsyncTraces: true });
       this.nc = nc;
-      void logStatusChanges(nc, this.log, (status) => this._status$.next(status));
+      this.connected = true;
+      void logStatusChanges(nc, this.log, (status) => {
+        this.connected = status === 'connected';
+        this._status$.next(status);
+      });
       for (const [subject, handler] of this.messageHandlers) {
         const respond = !handler.isEventHandler;
         this.subscriptions.push(
@@ -123,13 +129,14 @@ export class NatsTransportServer extends Server implements CustomTransportStrate
     const nc = this.nc;
     if (!nc) return;
     this.nc = null;
+    const deadline = Date.now() + this.drainTimeoutMs;
+    const left = () => Math.max(0, deadline - Date.now());
     // drain(), not unsubscribe(): the server may route requests here until it has processed the
     // UNSUB, and the client may hold delivered ones not yet handed to the callback; unsubscribe()
     // would drop both, and their callers would wait out their deadline (504).
-    await closeWithin(Promise.allSettled(this.subscriptions.map((s) => s.drain())), this.drainTimeoutMs);
-    await closeWithin(this.requestsAnswered(), this.drainTimeoutMs);
-    await closeWithin(nc.drain(), this.drainTimeoutMs);
-    if (!nc.isClosed()) await nc.close().catch(() => undefined);
+    if (this.connected) await closeWithin(Promise.allSettled(this.subscriptions.map((s) => s.drain())), left());
+    await closeWithin(this.requestsAnswered(), left());
+    await drainOrClose(nc, this.connected, left());
     this._status$.next('closed');
   }
 
