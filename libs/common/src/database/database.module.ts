@@ -7,7 +7,8 @@ import { migrateUnderLock } from './migrate.js';
 /**
  * The service's own pg pool, beside TypeORM's, for the hot path's prepared statements
  * (`preparedQuery`): a statement is parsed and planned once per connection, and no query runner is
- * made per call. At most half as many connections as TypeORM's pool; closed last at shutdown.
+ * made per call. Its connections come out of DATABASE_POOL_SIZE (see `splitPool`); closed last at
+ * shutdown.
  */
 export const PG_POOL = Symbol('PG_POOL');
 
@@ -22,6 +23,8 @@ export interface ServiceDatabaseOptions {
   /** pg advisory lock key under which the migrations run. */
   migrationLockKey: number;
   applicationName: string;
+  /** A pool of its own for the hot path's prepared statements (PG_POOL), out of `poolSize`. */
+  hotPathPool?: boolean;
 }
 
 const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
@@ -40,16 +43,22 @@ class Migrator implements OnModuleInit {
 
 @Injectable()
 class PgPoolCloser implements OnApplicationShutdown {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool | null) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end().catch(() => undefined);
+    await this.pool?.end().catch(() => undefined);
   }
 }
 
-/** The pool's size for a service whose TypeORM pool has `poolSize` connections. */
-export function hotPathPoolSize(poolSize: number): number {
-  return Math.max(2, Math.ceil(poolSize / 2));
+/**
+ * A replica's `poolSize` connections, shared by the two pools: 3 for the hot path's pool (its reads
+ * are batched, so a few connections carry thousands of lookups a second), the rest for TypeORM's
+ * (transactions, writes); at least 2 each. PostgreSQL's max_connections is shared by every replica,
+ * so the total stays what DATABASE_POOL_SIZE says.
+ */
+export function splitPool(poolSize: number): { hotPath: number; typeorm: number } {
+  const hotPath = poolSize >= 8 ? 3 : 2;
+  return { hotPath, typeorm: Math.max(2, poolSize - hotPath) };
 }
 
 /**
@@ -72,7 +81,7 @@ export class ServiceDatabaseModule {
           migrationsTableName: 'migrations',
           synchronize: false,
           migrationsRun: false,
-          poolSize: options.poolSize,
+          poolSize: options.hotPathPool ? splitPool(options.poolSize).typeorm : options.poolSize,
           applicationName: options.applicationName,
           retryAttempts: 0,
         }),
@@ -84,7 +93,8 @@ export class ServiceDatabaseModule {
         {
           provide: PG_POOL,
           useFactory: () => {
-            const pool = new pg.Pool({ connectionString: options.url, max: hotPathPoolSize(options.poolSize), application_name: options.applicationName });
+            if (!options.hotPathPool) return null;
+            const pool = new pg.Pool({ connectionString: options.url, max: splitPool(options.poolSize).hotPath, application_name: options.applicationName });
             // An idle connection that PostgreSQL drops (restart, crash) is replaced by the pool; the
             // queries that were on it fail and are answered as the dependency being away.
             pool.on('error', () => undefined);
