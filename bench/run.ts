@@ -17,6 +17,7 @@
  *   6. messages      `--chat-rooms` visitors writing at once, and the history of a room of
  *                    `--history-messages` messages; against reference (c), Fastify + pg doing the same
  *                    insert and room update in one transaction.
+ * `--env K=V,…` sets environment variables of the product's services (what the access log costs: LOG_LEVEL=warn).
  * Prints a table and writes bench/results.json (with every run's raw figures).
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,8 @@ import { Api } from '../test/support/http.js';
 import { ADMIN_TOKEN } from '../test/support/stack.js';
 import { freePort } from '../test/support/ports.js';
 import { runBenchmark, startScript, startStack } from './support/lifetime.js';
+import type { ProcessGroup } from './support/proc-cpu.js';
+import { assertWrkInstalled } from './support/wrk.js';
 import { seedOpenRooms } from './support/seed.js';
 import { assertSameReplies, measureHotPath, type HotPathResult, type Target } from './scenarios/hot-path.js';
 import { measureTimeToAgent, type TimeToAgentPhase } from './scenarios/time-to-agent.js';
@@ -53,6 +56,8 @@ const { values: args } = parseArgs({
     'chat-rooms': { type: 'string', default: '200' },
     'history-messages': { type: 'string' },
     out: { type: 'string', default: join(dirname(fileURLToPath(import.meta.url)), 'results.json') },
+    // Environment for the product's services, e.g. `--env LOG_LEVEL=warn,METRICS_ENABLED=false` to see what the access log and metrics cost.
+    env: { type: 'string', default: '' },
   },
 });
 // --quick: the same stages, small enough to check the script works in about two minutes.
@@ -65,7 +70,7 @@ const config = {
   connections: Number(args.connections),
   seconds: num(args.seconds, 8, 2),
   warmupSeconds: quick ? 1 : 2,
-  rounds: num(args.rounds, 2, 1),
+  rounds: num(args.rounds, 3, 1),
   rates: args.rates.split(',').map(Number),
   ttaSeconds: quick ? 1 : 5,
   agents: Number(args.agents),
@@ -80,18 +85,36 @@ for (const stage of only) if (!(STAGES as readonly string[]).includes(stage)) th
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 runBenchmark(async () => {
+  if (only.has('hot-path') || only.has('scale')) assertWrkInstalled();
   log('starting the stack and the references…');
-  const stack = await startStack({ env: { LIVECHAT_FAULT: '' } });
+  const productEnv = Object.fromEntries(args.env.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const stack = await startStack({ env: { LIVECHAT_FAULT: '', ...productEnv } });
   const env = { DATABASE_URL: stack.db.url, NATS_URL: stack.nats.url };
   const [portA, portB] = [await freePort(), await freePort()];
-  await startScript('references/fastify-pg.ts', { ...env, PORT: String(portA) });
-  await startScript('references/split-db.ts', env);
-  await startScript('references/split-http.ts', { ...env, PORT: String(portB) });
+  const fastifyPg = await startScript('references/fastify-pg.ts', { ...env, PORT: String(portA) });
+  const splitDb = await startScript('references/split-db.ts', env);
+  const splitHttp = await startScript('references/split-http.ts', { ...env, PORT: String(portB) });
+  // CPU per request is read from /proc for each process that serves a target (PostgreSQL: every
+  // backend of the benchmark's database; NATS: the benchmark's own server).
+  const one = (name: string, pid: () => number | undefined): ProcessGroup => ({ name, pids: () => [pid()].filter((p): p is number => p !== undefined) });
+  const postgres: ProcessGroup = {
+    name: 'postgres',
+    pids: async () => (await stack.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((r) => r.pid),
+  };
+  const nats = one('nats', () => stack.nats.pid);
+  const product: Target = {
+    name: 'product',
+    baseUrl: stack.baseUrl,
+    processes: [one('gateway', () => stack.service('gateway').pid), one('rooms', () => stack.service('rooms').pid), nats, postgres],
+  };
+  const refA: Target = { name: 'reference (a) fastify-pg', baseUrl: `http://127.0.0.1:${portA}`, processes: [one('fastify-pg', () => fastifyPg.pid), postgres] };
+  const refB: Target = {
+    name: 'reference (b) split',
+    baseUrl: `http://127.0.0.1:${portB}`,
+    processes: [one('split-http', () => splitHttp.pid), one('split-db', () => splitDb.pid), nats, postgres],
+  };
   const portC = await freePort();
   const referenceC = only.has('messages') ? await startScript('references/messages.ts', { ...env, PORT: String(portC) }) : null;
-  const product: Target = { name: 'product', baseUrl: stack.baseUrl };
-  const refA: Target = { name: 'reference (a) fastify-pg', baseUrl: `http://127.0.0.1:${portA}` };
-  const refB: Target = { name: 'reference (b) split', baseUrl: `http://127.0.0.1:${portB}` };
   const loop = { connections: config.connections, seconds: config.seconds, warmupSeconds: config.warmupSeconds, rounds: config.rounds };
   const seed = (total: number) => seedOpenRooms(stack.db, total, (line) => log(`  ${line}`));
   const results: Record<string, unknown> = {};
@@ -162,23 +185,37 @@ interface Row {
   met: string;
 }
 
+/** `gateway 120, rooms 95, … µs/req` */
+function cpuText(cpu: Record<string, number>): string {
+  return `CPU ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')} µs/req`;
+}
+
 function summaryTable(r: Record<string, any>): Row[] {
   const rows: Row[] = [];
   const hot = r.hotPath as HotPathResult | undefined;
   if (hot) {
     const p = hot.product;
-    for (const [key, target] of [['reference (a) fastify-pg', 0.5], ['reference (b) split', 1]] as const) {
+    for (const [key, target] of [['reference (a) fastify-pg', 0.25], ['reference (b) split', 1]] as const) {
       const ref = hot[key];
       const ratio = p.requestsPerSecond / ref.requestsPerSecond;
       rows.push({
         benchmark: `hot path req/s vs ${key}`,
-        product: `${p.requestsPerSecond} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms)`,
-        reference: `${ref.requestsPerSecond} req/s (p50 ${ref.p50} ms, p99 ${ref.p99} ms)`,
+        product: `${p.requestsPerSecond} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms; ${cpuText(p.cpuMicrosPerRequest)})`,
+        reference: `${ref.requestsPerSecond} req/s (p50 ${ref.p50} ms, p99 ${ref.p99} ms; ${cpuText(ref.cpuMicrosPerRequest)})`,
         ratio: ratio.toFixed(2),
         target: `≥ ${target.toFixed(2)}`,
         met: ratio >= target ? 'yes' : 'no',
       });
     }
+    const refB = hot['reference (b) split'];
+    rows.push({
+      benchmark: 'hot path p99 vs reference (b) split',
+      product: `p99 ${p.p99} ms`,
+      reference: `p99 ${refB.p99} ms`,
+      ratio: (p.p99 / refB.p99).toFixed(2),
+      target: '≤ 1.00',
+      met: p.p99 <= refB.p99 ? 'yes' : 'no',
+    });
   }
   for (const phase of (r.timeToAgent as TimeToAgentPhase[] | undefined) ?? []) {
     const t = phase.timeToAgentMs;

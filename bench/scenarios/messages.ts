@@ -36,7 +36,7 @@ export interface MessagesResult {
   historyMessages: number;
 }
 
-export interface MeasuredTarget extends Target {
+export interface MeasuredTarget extends Pick<Target, 'name' | 'baseUrl'> {
   /** The processes whose CPU serves this target's requests. */
   pids: () => number[];
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, Parser, type AsyncAPIDocumentInterface, type Diagnostic, type MessageInterface } from '@asyncapi/parser';
-import { connect } from '@nats-io/transport-node';
+import { connect, headers } from '@nats-io/transport-node';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { MESSAGE_EVENTS, QUEUES, ROOM_EVENTS, ROOMS_COMMANDS, ROUTING_COMMANDS, ROUTING_EVENTS, STREAMS } from '../../libs/contracts/src/index.js';
@@ -154,10 +154,10 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
         const ops = channel.operations().all();
         expect(ops.map((o) => o.action()), subject).toEqual(['send']);
         expect(ops[0].reply()?.messages().all().length, subject).toBeGreaterThanOrEqual(2);
-        // The request is Nest's packet, its pattern the subject.
-        const request = payloadSchema(channelMessage(document, subject)) as Json;
-        expect(request.required).toEqual(expect.arrayContaining(['pattern', 'data', 'id']));
-        expect(request.properties.pattern.const).toBe(subject);
+        // The request's body is the command itself; it may carry the caller's request id.
+        const request = channelMessage(document, subject);
+        expect(payloadSchema(request), subject).toBeTruthy();
+        expect((headersSchema(request) as Json).properties['x-request-id'], subject).toBeTruthy();
       }
     });
 
@@ -350,35 +350,40 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       expect(schemas.errors(headersSchema(channelMessage(document, ROOM_EVENTS.opened)), {})).not.toEqual([]);
     });
 
-    it('answers commands in the documented Nest envelope over NATS', async () => {
+    it('answers commands in the documented wire format over NATS', async () => {
       const nc = await connect({ servers: stack.nats.url });
       try {
-        const call = async (subject: string, data: unknown, id: string): Promise<Json> => {
-          const packet = { pattern: subject, data, id };
-          expect(schemas.errors(payloadSchema(channelMessage(document, subject)), packet), `${subject} request`).toEqual([]);
-          const reply = await nc.request(subject, JSON.stringify(packet), { timeout: 5_000 });
-          return reply.json<Json>();
+        const call = async (subject: string, data: unknown, requestId: string): Promise<{ body: Json; error: string | undefined }> => {
+          expect(schemas.errors(payloadSchema(channelMessage(document, subject)), data), `${subject} request`).toEqual([]);
+          const h = headers();
+          h.set('x-request-id', requestId);
+          expect(schemas.errors(headersSchema(channelMessage(document, subject)), { 'x-request-id': requestId })).toEqual([]);
+          const reply = await nc.request(subject, JSON.stringify(data), { timeout: 5_000, headers: h });
+          return { body: reply.json<Json>(), error: reply.headers?.get('livechat-error') || undefined };
         };
         const getOrOpen = await call(ROOMS_COMMANDS.getOrOpenRoom, { token: await chat.visitor(), source: { type: 'api' } }, 'asyncapi-1');
-        expect(getOrOpen).toMatchObject({ id: 'asyncapi-1', isDisposed: true, response: { newRoom: true } });
+        expect(getOrOpen.error).toBeUndefined();
+        expect(getOrOpen.body).toMatchObject({ newRoom: true });
         const replySchema = payloadSchema(replyMessage(document, ROOMS_COMMANDS.getOrOpenRoom, 'response'));
-        expect(schemas.errors(replySchema, getOrOpen)).toEqual([]);
+        expect(schemas.errors(replySchema, getOrOpen.body)).toEqual([]);
 
-        const sentReply = await call(ROOMS_COMMANDS.sendMessage, { token: getOrOpen.response.room.v.token, rid: getOrOpen.response.room._id, msg: 'over NATS' }, 'asyncapi-4');
-        expect(sentReply).toMatchObject({ id: 'asyncapi-4', response: { message: { msg: 'over NATS' } } });
-        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.sendMessage, 'response')), sentReply)).toEqual([]);
-        const history = await call(ROOMS_COMMANDS.messageHistory, { token: getOrOpen.response.room.v.token, rid: getOrOpen.response.room._id }, 'asyncapi-5');
-        expect(history.response.messages).toHaveLength(1);
-        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.messageHistory, 'response')), history)).toEqual([]);
+        const sentReply = await call(ROOMS_COMMANDS.sendMessage, { token: getOrOpen.body.room.v.token, rid: getOrOpen.body.room._id, msg: 'over NATS' }, 'asyncapi-4');
+        expect(sentReply).toMatchObject({ error: undefined, body: { message: { msg: 'over NATS' } } });
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.sendMessage, 'response')), sentReply.body)).toEqual([]);
+        const history = await call(ROOMS_COMMANDS.messageHistory, { token: getOrOpen.body.room.v.token, rid: getOrOpen.body.room._id }, 'asyncapi-5');
+        expect(history.body.messages).toHaveLength(1);
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.messageHistory, 'response')), history.body)).toEqual([]);
 
         const agents = await call(ROUTING_COMMANDS.listAgents, {}, 'asyncapi-2');
-        expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.listAgents, 'response')), agents)).toEqual([]);
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.listAgents, 'response')), agents.body)).toEqual([]);
 
         const closedAgain = await call(ROOMS_COMMANDS.closeRoom, { rid: room._id, token }, 'asyncapi-3');
-        expect(closedAgain).toMatchObject({ id: 'asyncapi-3', err: { code: 'room-closed', error: 'room-closed' } });
-        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.closeRoom, 'error')), closedAgain)).toEqual([]);
+        expect(closedAgain).toEqual({ error: 'room-closed', body: { code: 'room-closed', error: 'room-closed' } });
+        const errorReply = replyMessage(document, ROOMS_COMMANDS.closeRoom, 'error');
+        expect(schemas.errors(payloadSchema(errorReply), closedAgain.body)).toEqual([]);
+        expect(schemas.errors(headersSchema(errorReply), { 'livechat-error': closedAgain.error })).toEqual([]);
         // A success reply is not an error reply, and the other way round.
-        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.closeRoom, 'response')), closedAgain)).not.toEqual([]);
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.closeRoom, 'response')), closedAgain.body)).not.toEqual([]);
       } finally {
         await nc.close();
       }

@@ -81,6 +81,35 @@ describe('request ids and structured logs', () => {
     await expectLogged('routing', closeId, (l) => /^handled room\.closed /.test(l.msg ?? ''));
   });
 
+  it('carries the id over the new transport both ways: on the hot path, with a body, and on a refusal', async () => {
+    const token = await visitor();
+    expect((await api.room({ token })).status).toBe(200);
+    // The open room again: the hot path (a batched lookup in rooms, its reply passed through).
+    const hotId = `e2e-hot-${randomUUID()}`;
+    const hot = await api.room({ token }, { 'X-Request-Id': hotId });
+    expect(hot.status).toBe(200);
+    expect(hot.body.newRoom).toBe(false);
+    expect(hot.headers['x-request-id']).toBe(hotId);
+    expect(hot.headers['content-type']).toBe('application/json; charset=utf-8');
+    await expectLogged('rooms', hotId, (l) => /^rooms\.get-or-open ok in /.test(l.msg ?? ''));
+    await expectLogged('gateway', hotId, (l) => l.msg === 'request completed');
+
+    // A body is read before the handler: the id is still the request's when the gateway calls rooms.
+    const bodyId = `e2e-body-${randomUUID()}`;
+    const registered = await api.post('/api/v1/livechat/visitor', { visitor: { token, name: 'Renamed' } }, { headers: { 'X-Request-Id': bodyId } });
+    expect(registered.status).toBe(200);
+    await expectLogged('rooms', bodyId, (l) => /^rooms\.register-visitor ok in /.test(l.msg ?? ''));
+
+    // A domain error travels back with the request's id on both sides.
+    const refusedId = `e2e-refused-${randomUUID()}`;
+    const refused = await api.room({ token: `${token}-unknown` }, { 'X-Request-Id': refusedId });
+    expect(refused.status).toBe(400);
+    expect(refused.headers['x-request-id']).toBe(refusedId);
+    await expectLogged('rooms', refusedId, (l) => /^rooms\.get-or-open invalid-token in /.test(l.msg ?? ''));
+    const access = await expectLogged('gateway', refusedId, (l) => l.msg === 'request completed');
+    expect(access.res).toEqual({ statusCode: 400 });
+  });
+
   it('generates an id when the caller sends none, answers it and passes it on', async () => {
     const token = await visitor();
     const res = await api.room({ token });

@@ -61,4 +61,28 @@ describe('gateway transport failures', () => {
       expect(res.status).toBe(200);
     }, { timeoutMs: 20_000, intervalMs: 200 });
   });
+
+  it('answers a domain error from rooms with its own envelope', async () => {
+    const res = await api.room({ token: 'nobody-has-this-token' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ success: false, error: 'invalid-token' });
+  });
+
+  it('gateway: stops within its bound, exit 0, when asked to while NATS is down', async () => {
+    // (rooms' and routing's NATS server and client are bounded the same way, libs/common/src/transport/
+    // nats-transport.spec.ts; their outbox relays, which retry a publish meanwhile, are not the transport.)
+    await stack.nats.kill('SIGKILL');
+    const gateway = stack.service('gateway');
+    try {
+      const started = Date.now();
+      const { code } = await gateway.stop('SIGTERM', 30_000);
+      expect(code).toBe(0);
+      // Well within the 20 s it gives itself: nothing waits for the absent NATS server.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await stack.nats.restart();
+      await gateway.start();
+    }
+    await expectEventually(async () => expect((await api.get('/health')).status).toBe(200), { timeoutMs: 20_000, intervalMs: 200 });
+  });
 });

@@ -68,6 +68,39 @@ describe('graceful shutdown under load', () => {
     }
   });
 
+  it('rooms: hot-path lookups in hand (read in batches) are all answered when a replica stops; exit 0', async () => {
+    // Visitors who already have their room: each GET is the batched lookup, answered without routing.
+    const tokens = await Promise.all(Array.from({ length: 60 }, () => chat.openRoom().then((r) => r.token)));
+    const rooms = stack.service('rooms', 0);
+    const target = new Api(stack.baseUrl);
+    let asking = true;
+    const outcomes: { status: number; error?: unknown }[] = [];
+    const load = Promise.all(
+      tokens.map(async (token) => {
+        while (asking) {
+          const res = await target.room({ token }).then(
+            (r) => ({ status: r.status, error: r.body.error, newRoom: r.body.newRoom }),
+            (err: NodeJS.ErrnoException) => ({ status: 0, error: err.code ?? err.message, newRoom: undefined }),
+          );
+          outcomes.push(res);
+          if (res.newRoom !== false && res.status === 200) outcomes.push({ status: -1, error: `a new room for ${token}` });
+        }
+      }),
+    );
+    try {
+      await expectEventually(() => expect(outcomes.length).toBeGreaterThan(300));
+      const { code } = await rooms.stop('SIGTERM', 20_000);
+      expect(code).toBe(0);
+      const after = outcomes.length;
+      await expectEventually(() => expect(outcomes.length).toBeGreaterThan(after + 300));
+    } finally {
+      asking = false;
+      await load;
+      if (!rooms.running) await rooms.start();
+    }
+    expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
+  });
+
   it('routing: a replica stopped while rooms are being routed exits 0 and nothing is lost', async () => {
     const routing = stack.service('routing', 0);
     try {

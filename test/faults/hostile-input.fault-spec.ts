@@ -1053,6 +1053,11 @@ describe('hostile input (SPEC §9.6)', () => {
           // routing records the new room from room.opened, asynchronously: one inquiry per room.
           await expectEventually(async () => expect(await stack.db.query('SELECT 1 FROM routing.inquiries WHERE room_id = $1', [room._id])).toHaveLength(1));
           expect((await counts())['routing.inquiries']).toBe(before['routing.inquiries'] + (hadRoom ? 0 : 1));
+          // ...and routes it to the available agent; rooms records servedBy, asynchronously too. Waited
+          // for here, so that the next case's before/after snapshots do not catch it landing.
+          await expectEventually(async () =>
+            expect(await stack.db.query('SELECT 1 FROM rooms.rooms WHERE id = $1 AND served_by_id IS NOT NULL', [room._id])).toHaveLength(1),
+          );
 
           const withAgent = wire({ label: 'agentId', method: 'GET', path: `${V}/room?${query([['token', s.token], ['agentId', s.agentId]])}` });
           const agentRes = await call('2 odd strings, visitor', withAgent);

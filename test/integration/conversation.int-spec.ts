@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@livechat/contracts';
 import { ensureStream, migrateUnderLock, Outbox, randomId, type Clock } from '@livechat/common';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { ROOMS_LOCKS } from '../../apps/rooms/src/database/database.module.js';
 import { ROOMS_MIGRATIONS } from '../../apps/rooms/src/database/migrations/index.js';
@@ -28,6 +29,7 @@ describe('the conversation service under concurrency (integration: real database
   let nats: TestNatsServer;
   let nc: NatsConnection;
   let dataSource: DataSource;
+  let pool: pg.Pool;
   let outbox: Outbox;
   let markdown: MarkdownParser;
   let service: MessagesService;
@@ -44,19 +46,21 @@ describe('the conversation service under concurrency (integration: real database
       poolSize: 20,
     });
     await dataSource.initialize();
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
     await migrateUnderLock(dataSource, 'rooms', ROOMS_LOCKS.migrations);
     nc = await connect({ servers: nats.url });
     await ensureStream(nc, STREAMS.events);
     outbox = new Outbox(dataSource, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 60_000 });
     markdown = new MarkdownParser({ budgetMs: 2_000, threads: 2, workerUrl: new URL('../../apps/rooms/src/messages/markdown/markdown.worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] });
     const clock: Clock = { now: () => new Date() };
-    service = new MessagesService(dataSource, new MessagesRepository(dataSource), new VisitorsRepository(dataSource.getRepository(VisitorEntity)), outbox, markdown, clock);
+    service = new MessagesService(dataSource, new MessagesRepository(dataSource, pool), new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity)), outbox, markdown, clock);
   });
 
   afterAll(async () => {
     await outbox?.beforeApplicationShutdown();
     await markdown?.onApplicationShutdown();
     await nc?.close();
+    await pool?.end();
     await dataSource?.destroy();
     await nats?.stop();
     await db?.drop();

@@ -21,6 +21,11 @@ export class TestNatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** The server's process id while it runs (benchmarks read its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   static async start(): Promise<TestNatsServer> {
     const server = new TestNatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'livechat-nats-')));
     await server.restart();

@@ -4,18 +4,28 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LIMITS } from '@livechat/contracts';
-import { endIdleConnectionsOnShutdown, exitGracefullyOnSignals, exitOnStartupError, httpRequestId, loadConfig } from '@livechat/common';
+import {
+  createServiceLogger,
+  endIdleConnectionsOnShutdown,
+  exitGracefullyOnSignals,
+  exitOnStartupError,
+  httpRequestId,
+  loadConfig,
+  useAccessLog,
+} from '@livechat/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { GatewayConfig } from './config/gateway.config.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { GatewayModule } from './gateway.module.js';
 import { ApiEnvelopeFilter } from './http/api-envelope.filter.js';
+import { redactUrl, useRequestContext } from './http/request-logging.js';
 import { strictServerOptions, useStrictInput } from './http/strict-input.js';
 
 try {
   const config = loadConfig(GatewayConfig);
+  const logger = createServiceLogger({ service: 'gateway', level: config.LOG_LEVEL, format: config.LOG_FORMAT, stampRequestId: true });
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.forRoot(config),
+    GatewayModule.forRoot(config, logger),
     new FastifyAdapter({
       bodyLimit: LIMITS.bodyBytes,
       routerOptions: { maxParamLength: 1_000 },
@@ -28,6 +38,10 @@ try {
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(PinoNestLogger));
+  const fastify = app.getHttpAdapter().getInstance();
+  useRequestContext(fastify);
+  // One line per request at info (LOG_LEVEL=warn turns them off); probes and scrapes at debug.
+  useAccessLog(fastify, logger, { accessLogLevel: 'info', probePaths: ['/health', '/metrics'], redactUrl });
   useStrictInput(app);
   await app.register(fastifyCookie);
   app.useGlobalFilters(new ApiEnvelopeFilter());

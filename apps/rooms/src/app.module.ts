@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { QUEUES, STREAMS } from '@livechat/contracts';
-import { CLOCK, NatsModule, OutboxModule, systemClock } from '@livechat/common';
+import { CLOCK, NatsModule, NatsRpcClientModule, OutboxModule, systemClock } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from './config/rooms.config.js';
 import { roomsDatabase, ROOMS_LOCKS } from './database/database.module.js';
 import { RoomsController } from './rooms/rooms.controller.js';
@@ -24,6 +24,8 @@ export class AppModule {
       imports: [
         roomsDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
+        // Requests to routing (admission, departments), on a connection of their own.
+        NatsRpcClientModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-rpc`, defaultDeadlineMs: config.RPC_TIMEOUT_MS }),
         OutboxModule.forRoot({ table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
       ],
       controllers: [VisitorsController, RoomsController, MessagesController],

@@ -1,22 +1,21 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable, type NestMiddleware } from '@nestjs/common';
-import { httpRequestId, runInRequest } from '@livechat/common';
-
-type RawRequest = IncomingMessage & { id?: unknown };
+import { runInRequest } from '@livechat/common';
+import type { FastifyInstance } from 'fastify';
 
 /**
- * Answers the request's id as the `X-Request-Id` response header and handles the request in its
- * request context, so that every NATS request it makes carries the id. The id is Fastify's own
- * request id (`genReqId: httpRequestId`: the caller's sane `X-Request-Id`, else a new UUID), which
- * middie hands to middleware as `req.id`.
+ * Answers each request's id as the `X-Request-Id` response header (from the first hook on, so
+ * refusals carry it too) and handles the request in its request context, so that every line logged
+ * and every NATS request made while handling it carry the id. The id is Fastify's own request id
+ * (`genReqId: httpRequestId`: the caller's sane `X-Request-Id`, else a new UUID). The context is
+ * entered just before the handler, once the body has been read.
  */
-@Injectable()
-export class RequestContextMiddleware implements NestMiddleware {
-  use(req: RawRequest, res: ServerResponse, next: () => void): void {
-    const requestId = typeof req.id === 'string' ? req.id : httpRequestId(req);
-    res.setHeader('X-Request-Id', requestId);
-    runInRequest(requestId, next);
-  }
+export function useRequestContext(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-Id', request.id);
+    done();
+  });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    runInRequest(request.id, done);
+  });
 }
 
 const VISITOR_PATH = '/api/v1/livechat/visitor/';

@@ -102,8 +102,8 @@ export function useStrictInput(app: NestFastifyApplication): void {
       done(problem ? new BadRequestException(problem) : null, problem ? undefined : parsed);
     });
   });
-  fastify.addHook('onRequest', async (request) => {
+  fastify.addHook('onRequest', (request, _reply, done) => {
     const problem = urlProblem(request.url);
-    if (problem) throw new BadRequestException(problem);
+    done(problem ? new BadRequestException(problem) : undefined);
   });
 }

@@ -1,46 +1,41 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
+import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { rpcRequest } from '@livechat/common';
+import { NatsRpcClient } from '@livechat/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
-
-export const NATS_CLIENT = Symbol('NATS_CLIENT');
+import { JsonBody } from '../http/json-body.js';
 
 /**
- * Every call the gateway makes to a service: one NATS request with the configured deadline. Nest's
- * ClientNats keeps the connection (and its status, for readiness); requests go through `rpcRequest`
- * on that connection.
+ * Every call the gateway makes to a service: one NATS request with the configured deadline
+ * (RPC_TIMEOUT_MS), through the NatsRpcClient (libs/common/src/transport). Failures are an
+ * RpcException carrying a DomainError, which the API envelope filter turns into HTTP.
  */
 @Injectable()
-export class NatsRpc implements OnApplicationBootstrap {
-  private connected = false;
-
+export class NatsRpc {
   constructor(
-    @Inject(NATS_CLIENT) private readonly client: ClientProxy,
+    private readonly client: NatsRpcClient,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.client.status.subscribe((status) => (this.connected = status === 'connected'));
-    await this.client.connect();
-    this.connected = true;
-  }
-
   isConnected(): boolean {
-    return this.connected;
+    return this.client.isConnected();
   }
 
   /** The client's NATS connection while it is connected, for readiness (a PING round trip). */
   connection(): NatsConnection | null {
-    if (!this.connected) return null;
-    try {
-      return this.client.unwrap<NatsConnection>();
-    } catch {
-      return null;
-    }
+    return this.client.connection();
   }
 
+  /** The service's reply, parsed. */
   request<T>(subject: string, payload: unknown): Promise<T> {
-    return rpcRequest<T>(this.connection(), subject, payload, this.config.RPC_TIMEOUT_MS);
+    return this.client.request<T>(subject, payload, this.config.RPC_TIMEOUT_MS);
+  }
+
+  /**
+   * The service's reply as the HTTP success body, without parsing it: the bytes the service
+   * serialized, with `"success": true` added (SPEC §2). For routes that answer what the service
+   * answered, unchanged (the hot path).
+   */
+  async forward(subject: string, payload: unknown): Promise<JsonBody> {
+    return JsonBody.success(await this.client.requestBytes(subject, payload, this.config.RPC_TIMEOUT_MS));
   }
 }

@@ -16,5 +16,6 @@ export function roomsDatabase(options: { url: string; poolSize: number }) {
     migrations: ROOMS_MIGRATIONS,
     migrationLockKey: ROOMS_LOCKS.migrations,
     applicationName: 'livechat-rooms',
+    hotPathPool: true,
   });
 }

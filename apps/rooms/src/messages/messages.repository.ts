@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { preparedQuery, selectList, sql, type Outbox } from '@livechat/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PG_POOL, preparedQuery, selectList, sql, type Outbox } from '@livechat/common';
+import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ROOM_COLUMN_NAMES, type RoomEntity } from '../rooms/room.entity.js';
 import { roomSet } from '../rooms/rooms.repository.js';
@@ -64,7 +65,10 @@ function params(message: MessageEntity, properties: (keyof MessageEntity)[]): un
  */
 @Injectable()
 export class MessagesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
 
   /** The visitor's room (open or closed) locked until the transaction ends, with the visitor's name; null when `rid` is not theirs. */
   async lockVisitorRoom(manager: EntityManager, rid: string, token: string): Promise<{ room: RoomEntity; visitorName: string | null } | null> {
@@ -104,13 +108,13 @@ export class MessagesRepository {
 
   /** A page of the visitor's room; `room` false when the room is not theirs. */
   async history(rid: string, token: string, page: { end: Date | null; limit: number; offset: number }): Promise<{ room: boolean; messages: MessageEntity[] }> {
-    const rows = await preparedQuery<RoomAndMessageRow>(this.dataSource, HISTORY, [rid, token, page.end, page.limit, page.offset]);
+    const rows = await preparedQuery<RoomAndMessageRow>(this.pool, HISTORY, [rid, token, page.end, page.limit, page.offset]);
     return { room: rows.length > 0, messages: rows.map(messageOf).filter((m): m is MessageEntity => m !== null) };
   }
 
   /** A message (not deleted) of the visitor's room; `room` false when the room is not theirs. */
   async findInVisitorRoom(rid: string, token: string, id: string): Promise<{ room: boolean; message: MessageEntity | null }> {
-    const [row] = await preparedQuery<RoomAndMessageRow>(this.dataSource, MESSAGE_OF_VISITOR_ROOM, [rid, token, id]);
+    const [row] = await preparedQuery<RoomAndMessageRow>(this.pool, MESSAGE_OF_VISITOR_ROOM, [rid, token, id]);
     return { room: !!row, message: row ? messageOf(row) : null };
   }
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ERRORS,
   ROUTING_COMMANDS,
@@ -8,7 +7,7 @@ import {
   type PrepareRoomReply,
   type ResolveDepartmentReply,
 } from '@livechat/contracts';
-import { NATS_CONNECTION, rpcRequest } from '@livechat/common';
+import { NatsRpcClient } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from '../config/rooms.config.js';
 
 /** What rooms asks routing synchronously: only questions whose answer decides the reply. */
@@ -17,17 +16,12 @@ export class RoutingClient {
   private readonly logger = new Logger('RoutingClient');
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly rpc: NatsRpcClient,
     @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
   ) {}
 
   async resolveDepartment(department: string): Promise<string | null> {
-    const reply = await rpcRequest<ResolveDepartmentReply>(
-      this.nc,
-      ROUTING_COMMANDS.resolveDepartment,
-      { department },
-      this.config.RPC_TIMEOUT_MS,
-    );
+    const reply = await this.rpc.request<ResolveDepartmentReply>(ROUTING_COMMANDS.resolveDepartment, { department });
     return reply.departmentId;
   }
 
@@ -39,7 +33,7 @@ export class RoutingClient {
    */
   async prepareRoomOrAdmit(cmd: PrepareRoomCommand): Promise<PrepareRoomReply> {
     try {
-      return await rpcRequest<PrepareRoomReply>(this.nc, ROUTING_COMMANDS.prepareRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
+      return await this.rpc.request<PrepareRoomReply>(ROUTING_COMMANDS.prepareRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
     } catch (err) {
       const code = err instanceof RpcException ? (err.getError() as { code?: string }).code : undefined;
       if (code !== ERRORS.serviceUnavailable.code && code !== ERRORS.timeout.code) throw err;

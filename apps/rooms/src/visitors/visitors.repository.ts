@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CustomFieldInput } from '@livechat/contracts';
-import { preparedQuery, randomId, sql } from '@livechat/common';
+import { PG_POOL, preparedQuery, randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROOM_COLUMNS, type RoomEntity } from '../rooms/room.entity.js';
 import { VISITOR_COLUMNS, VisitorEntity } from './visitor.entity.js';
@@ -20,11 +21,14 @@ export interface VisitorChanges {
 
 @Injectable()
 export class VisitorsRepository {
-  constructor(@InjectRepository(VisitorEntity) private readonly visitors: Repository<VisitorEntity>) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @InjectRepository(VisitorEntity) private readonly visitors: Repository<VisitorEntity>,
+  ) {}
 
   /** On the way to every new room: one prepared statement over the token's unique index. */
   async findByToken(token: string): Promise<VisitorEntity | null> {
-    const [visitor] = await preparedQuery<VisitorEntity>(this.visitors.manager.connection, VISITOR_BY_TOKEN, [token]);
+    const [visitor] = await preparedQuery<VisitorEntity>(this.pool, VISITOR_BY_TOKEN, [token]);
     return visitor ?? null;
   }
 

@@ -8,19 +8,18 @@ import {
   type OnModuleDestroy,
   type Type,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ConfigError } from '../config/load-config.js';
 import { ServiceHealthModule } from '../health/service-health.module.js';
-import { loggingModule, pinoLevel, type LogFormat, type LogLevelName } from '../logging/logging.js';
+import { createServiceLogger, loggingModule, pinoLevel, useAccessLog, type LogFormat, type LogLevelName } from '../logging/logging.js';
 import { httpRequestId } from '../logging/request-context.js';
 import { Metrics } from '../metrics/metrics.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
-import { DrainingNatsServer } from '../nats/draining-nats.server.js';
-import { natsConnectionOptions } from '../nats/nats-options.js';
 import { RpcErrorFilter } from '../rpc/rpc-error.filter.js';
+import { NatsTransportServer } from '../transport/nats-transport.server.js';
 
 /** Prints a configuration error as a list and exits non-zero; rethrows anything else. */
 export function exitOnStartupError(service: string, err: unknown): never {
@@ -61,7 +60,7 @@ export function exitGracefullyOnSignals(app: INestApplicationContext, name: stri
 /** Closes the NATS server before anything else shuts down (see bootstrapMicroservice). */
 @Injectable()
 class NatsServerCloser implements OnModuleDestroy {
-  constructor(@Inject(DrainingNatsServer) private readonly server: DrainingNatsServer) {}
+  constructor(@Inject(NatsTransportServer) private readonly server: NatsTransportServer) {}
 
   onModuleDestroy(): Promise<void> {
     return this.server.close();
@@ -99,36 +98,41 @@ export interface MicroserviceBootstrapOptions {
  */
 export async function bootstrapMicroservice(options: MicroserviceBootstrapOptions): Promise<void> {
   const metrics = new Metrics(options.metricsEnabled);
-  const server = new DrainingNatsServer({ ...natsConnectionOptions(options.natsUrl, options.name), queue: options.queue });
-  if (metrics.enabled) server.instrument(metrics);
   const level = pinoLevel(options.logging.level);
-  if (level === 'debug' || level === 'trace') server.logEachRequest();
+  const logger = createServiceLogger({ service: options.name, ...options.logging, stampRequestId: true });
+  const server = new NatsTransportServer({
+    url: options.natsUrl,
+    name: options.name,
+    queue: options.queue,
+    metrics,
+    logEachRequest: level === 'debug' || level === 'trace',
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     {
       module: ServiceRootModule,
       imports: [
         options.module,
-        loggingModule({
-          service: options.name,
-          ...options.logging,
-          stampRequestId: true,
-          // The health and metrics listener is polled all day: its requests are logged at debug only.
-          accessLogLevel: 'debug',
-        }),
+        loggingModule(logger),
         MetricsModule.forRoot(metrics),
         ServiceHealthModule.forRoot({ server, consumers: options.consumers }),
       ],
-      providers: [{ provide: DrainingNatsServer, useValue: server }, NatsServerCloser],
+      providers: [
+        { provide: NatsTransportServer, useValue: server },
+        NatsServerCloser,
+        // The edge of every NATS handler (domain errors as they are, anything else logged with an id);
+        // HTTP errors of the health listener go to Nest's default handling.
+        { provide: APP_FILTER, useClass: RpcErrorFilter },
+      ],
     },
     new FastifyAdapter({ genReqId: httpRequestId }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(PinoNestLogger));
-  // The RPC filter is the microservice's own (not the HTTP side's). Deferred, so that the handlers
-  // are set up with it when the server starts; the application runs the lifecycle hooks, once.
-  const microservice = app.connectMicroservice<MicroserviceOptions>({ strategy: server }, { deferInitialization: true });
-  microservice.useGlobalFilters(new RpcErrorFilter());
-  (microservice as unknown as { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
+  // The health and metrics listener is polled all day: its requests are logged at debug only.
+  useAccessLog(app.getHttpAdapter().getInstance(), logger, { accessLogLevel: 'debug' });
+  // The application's global enhancers (the RPC error filter) apply to the NATS handlers too; the
+  // application runs the lifecycle hooks, once.
+  app.connectMicroservice<MicroserviceOptions>({ strategy: server }, { inheritAppConfig: true });
   exitGracefullyOnSignals(app, options.name);
   await app.init();
   await app.startAllMicroservices();

@@ -1,7 +1,16 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import pg from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { migrateUnderLock } from './migrate.js';
+
+/**
+ * The service's own pg pool, beside TypeORM's, for the hot path's prepared statements
+ * (`preparedQuery`): a statement is parsed and planned once per connection, and no query runner is
+ * made per call. Its connections come out of DATABASE_POOL_SIZE (see `splitPool`); closed last at
+ * shutdown.
+ */
+export const PG_POOL = Symbol('PG_POOL');
 
 export interface ServiceDatabaseOptions {
   url: string;
@@ -14,6 +23,8 @@ export interface ServiceDatabaseOptions {
   /** pg advisory lock key under which the migrations run. */
   migrationLockKey: number;
   applicationName: string;
+  /** A pool of its own for the hot path's prepared statements (PG_POOL), out of `poolSize`. */
+  hotPathPool?: boolean;
 }
 
 const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
@@ -28,6 +39,26 @@ class Migrator implements OnModuleInit {
   onModuleInit(): Promise<void> {
     return migrateUnderLock(this.dataSource, this.options.schema, this.options.migrationLockKey);
   }
+}
+
+@Injectable()
+class PgPoolCloser implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * A replica's `poolSize` connections, shared by the two pools: 3 for the hot path's pool (its reads
+ * are batched, so a few connections carry thousands of lookups a second), the rest for TypeORM's
+ * (transactions, writes); at least 2 each. PostgreSQL's max_connections is shared by every replica,
+ * so the total stays what DATABASE_POOL_SIZE says.
+ */
+export function splitPool(poolSize: number): { hotPath: number; typeorm: number } {
+  const hotPath = poolSize >= 8 ? 3 : 2;
+  return { hotPath, typeorm: Math.max(2, poolSize - hotPath) };
 }
 
 /**
@@ -50,14 +81,29 @@ export class ServiceDatabaseModule {
           migrationsTableName: 'migrations',
           synchronize: false,
           migrationsRun: false,
-          poolSize: options.poolSize,
+          poolSize: options.hotPathPool ? splitPool(options.poolSize).typeorm : options.poolSize,
           applicationName: options.applicationName,
           retryAttempts: 0,
         }),
         TypeOrmModule.forFeature(options.entities),
       ],
-      providers: [{ provide: DATABASE_OPTIONS, useValue: options }, Migrator],
-      exports: [TypeOrmModule],
+      providers: [
+        { provide: DATABASE_OPTIONS, useValue: options },
+        Migrator,
+        {
+          provide: PG_POOL,
+          useFactory: () => {
+            if (!options.hotPathPool) return null;
+            const pool = new pg.Pool({ connectionString: options.url, max: splitPool(options.poolSize).hotPath, application_name: options.applicationName });
+            // An idle connection that PostgreSQL drops (restart, crash) is replaced by the pool; the
+            // queries that were on it fail and are answered as the dependency being away.
+            pool.on('error', () => undefined);
+            return pool;
+          },
+        },
+        PgPoolCloser,
+      ],
+      exports: [TypeOrmModule, PG_POOL],
     };
   }
 }

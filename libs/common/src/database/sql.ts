@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 /**
  * Runs hand-written SQL and answers its rows, whatever the statement. (TypeORM's `query()` answers
@@ -17,17 +17,16 @@ export async function sql<T = Record<string, unknown>>(manager: EntityManager, t
 }
 
 /**
- * A read on the hot path as a named prepared statement, straight on TypeORM's pg pool: PostgreSQL
- * parses and plans it once per connection instead of once per call, and no query runner is made.
- * `name` must be unique to `text`.
+ * A read on the hot path as a named prepared statement on the service's own pool (PG_POOL):
+ * PostgreSQL parses and plans it once per connection instead of once per call, and no query runner
+ * is made. `name` must be unique to `text`.
  */
 export async function preparedQuery<T = Record<string, unknown>>(
-  dataSource: DataSource,
+  pool: Pool,
   statement: { name: string; text: string },
   values: unknown[],
 ): Promise<T[]> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  const result = await pool.query({ ...statement, values });
+  const result = await pool.query({ name: statement.name, text: statement.text, values });
   return result.rows as T[];
 }
 

@@ -1,13 +1,13 @@
 import { Controller, Get, Inject, Module, type DynamicModule } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { DrainingNatsServer } from '../nats/draining-nats.server.js';
+import type { NatsTransportServer } from '../transport/nats-transport.server.js';
 import { NATS_CONNECTION } from '../nats/nats.module.js';
 import { CHECK_TIMEOUT_MS, HealthIndicators } from './health.indicators.js';
 
 export interface ServiceHealthOptions {
   /** The service's request/reply server; its connection is the one that takes requests. */
-  server: DrainingNatsServer;
+  server: NatsTransportServer;
   /** The JetStream durable consumers the service reads from. */
   consumers: readonly { stream: string; durable: string }[];
 }

@@ -1,10 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
-import { RequestMethod, type DynamicModule } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
-import { stdTimeFunctions, type LevelWithSilent, type LoggerOptions } from 'pino';
-import type { Options as HttpLoggerOptions } from 'pino-http';
-import { currentRequestId, httpRequestId } from './request-context.js';
+import { pino, stdTimeFunctions, type LevelWithSilent, type Logger, type LoggerOptions } from 'pino';
+import { currentRequestId } from './request-context.js';
 
 /** LOG_LEVEL: Nest's names (`log`, `verbose`) and pino's (`info`, `trace`, `silent`) alike. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace', 'silent'] as const;
@@ -27,16 +26,10 @@ export interface LoggingOptions {
   format: LogFormat;
   /**
    * Stamp every line with the `requestId` of the request being handled (the async request
-   * context): for rooms and routing, whose requests and events arrive over NATS. The gateway's
-   * request lines carry it from pino-http instead.
+   * context): the HTTP request in the gateway, the NATS request or consumed event in rooms and
+   * routing.
    */
   stampRequestId?: boolean;
-  /** Level of the one line per HTTP request (`request completed`); 5xx answers are logged at warn. */
-  accessLogLevel: LevelWithSilent;
-  /** Paths (prefixes) polled by machines, health checks and scrapes: their lines are at debug whatever the answer. */
-  probePaths?: readonly string[];
-  /** More pino-http options for the service's HTTP side, over `httpLogOptions()`'s. */
-  http?: HttpLoggerOptions;
 }
 
 /** The pino options every service shares: level, format, and `service` on every line. */
@@ -70,42 +63,62 @@ export function loggerOptions(options: LoggingOptions): LoggerOptions {
   return { ...common, timestamp: stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } };
 }
 
+/** Log lines are written out when this many bytes are buffered, or every FLUSH_MS. */
+const LOG_BUFFER_BYTES = 4096;
+const LOG_FLUSH_MS = 100;
+
 /**
- * pino-http for a service's HTTP side: the caller's sane `X-Request-Id`, or a new one, bound to
- * the request's log lines as `requestId`; one line when the response is sent (`request completed`,
- * at `accessLevel`, 5xx at warn, probes at debug) with the method, URL, status and response time.
- * Headers are not logged (they carry the operator token).
+ * The service's one pino logger: Nest's logger and every `Logger` write through it (nestjs-pino),
+ * and so does the access log. JSON lines go to stdout through an asynchronous, buffered
+ * destination: lines are written out in one write once 4 KiB are buffered, or 100 ms after they
+ * were logged, whichever comes first (a line costs no system call of its own), and whatever is
+ * buffered is written out when the process exits. A process killed with SIGKILL loses at most its
+ * last 100 ms of lines.
  */
-export function httpLogOptions(accessLevel: LevelWithSilent, probePaths: readonly string[] = []): HttpLoggerOptions {
-  const isProbe = (url: string | undefined) => url !== undefined && probePaths.some((path) => url.startsWith(path));
-  return {
-    // Fastify's request id (`genReqId: httpRequestId` on the adapter), which middie passes on as req.id.
-    genReqId: (req) => httpRequestId(req),
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    customLogLevel: (req, res, err) => (isProbe(req.url) ? 'debug' : err || res.statusCode >= 500 ? 'warn' : accessLevel),
-    // A 5xx is the same access line at warn; the error itself, if any, was logged where it was caught.
-    customErrorMessage: () => 'request completed',
-    customErrorObject: (_req, _res, _err, value: { res?: unknown; responseTime?: number }) => ({ res: value.res, responseTime: value.responseTime }),
-    serializers: {
-      req: (req: IncomingMessage) => ({ method: req.method, url: req.url }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-    },
-  };
+export function createServiceLogger(options: LoggingOptions): Logger {
+  const config = loggerOptions(options);
+  if (options.format === 'pretty') return pino(config);
+  return pino(config, pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }));
 }
 
-/** A middleware route that matches every path, on Fastify (@fastify/middie) as on Express. */
-export const EVERY_ROUTE = { path: '/{*path}', method: RequestMethod.ALL };
+/**
+ * The access log: one line per HTTP request when its response is sent (`request completed`, at
+ * `accessLogLevel`, 5xx at warn, probe paths at debug), with the request id, the method, the URL as
+ * `redactUrl` shows it, the status and the response time in ms. A Fastify response hook writing one
+ * line with the service's logger, with no per-request logger or middleware. Headers are not logged
+ * (they carry the operator token).
+ */
+export function useAccessLog(
+  fastify: FastifyInstance,
+  logger: Logger,
+  options: { accessLogLevel: LevelWithSilent; probePaths?: readonly string[]; redactUrl?: (url: string) => string },
+): void {
+  const probePaths = options.probePaths ?? [];
+  const redact = options.redactUrl ?? ((url: string) => url);
+  const isProbe = (url: string) => probePaths.some((path) => url.startsWith(path));
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    const level = isProbe(request.url) ? 'debug' : status >= 500 ? 'warn' : options.accessLogLevel;
+    if (level !== 'silent' && logger.isLevelEnabled(level)) {
+      logger[level](
+        {
+          requestId: request.id,
+          req: { method: request.method, url: redact(request.url) },
+          res: { statusCode: status },
+          responseTime: Math.round(reply.elapsedTime),
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
+}
 
 /**
  * nestjs-pino, set up for a service: Nest's logger (`app.useLogger(app.get(Logger))`, with
- * `bufferLogs`) and every `new Logger(context)` write through one pino logger.
+ * `bufferLogs`) and every `new Logger(context)` write through `logger`. No HTTP middleware: the
+ * access log is `useAccessLog`'s.
  */
-export function loggingModule(options: LoggingOptions): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: { ...loggerOptions(options), ...httpLogOptions(options.accessLogLevel, options.probePaths), ...options.http },
-    // Every route. (nestjs-pino's default, `{/*splat}`, gets a leading slash from @fastify/middie
-    // and then matches only `/`.)
-    forRoutes: [EVERY_ROUTE],
-  });
+export function loggingModule(logger: Logger): DynamicModule {
+  return LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] });
 }

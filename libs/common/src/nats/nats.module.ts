@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ensureStream } from './jetstream.js';
 import { natsConnectionOptions } from './nats-options.js';
+import { answersPing, drainOrClose } from '../transport/nats-lifecycle.js';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
@@ -10,9 +11,9 @@ class NatsConnectionCloser implements OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
+  /** Drained within 3 s; closed at once when NATS is unreachable (a shutdown must not wait for it). */
   async onApplicationShutdown(): Promise<void> {
-    if (this.nc.isClosed()) return;
-    await this.nc.drain().catch((err: unknown) => this.logger.warn(`drain failed: ${String(err)}`));
+    await drainOrClose(this.nc, await answersPing(this.nc, 1_000), 3_000).catch((err: unknown) => this.logger.warn(`drain failed: ${String(err)}`));
   }
 }
 

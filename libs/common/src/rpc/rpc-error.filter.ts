@@ -1,4 +1,5 @@
-import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
+import { Catch, Logger, type ArgumentsHost } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, isDomainError, type DomainError } from '@livechat/contracts';
 import { throwError, type Observable } from 'rxjs';
@@ -7,13 +8,20 @@ import { isTransientError } from './transient-error.js';
 
 /**
  * The edge of every RPC handler: a domain error goes back to the caller as it is; anything else is
- * logged once with an id, and the caller gets only that id (no stack, no SQL).
+ * logged once with an id, and the caller gets only that id (no stack, no SQL). Registered once as
+ * the application's filter (APP_FILTER): on the HTTP side of a service (health, metrics) it leaves
+ * errors to Nest's own handling.
  */
 @Catch()
-export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
+export class RpcErrorFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('Rpc');
 
-  catch(exception: unknown, host: ArgumentsHost): Observable<DomainError> {
+  override catch(exception: unknown, host: ArgumentsHost): Observable<DomainError> | void {
+    if (host.getType() !== 'rpc') return super.catch(exception, host);
+    return this.rpcError(exception, host);
+  }
+
+  private rpcError(exception: unknown, host: ArgumentsHost): Observable<DomainError> {
     const error = exception instanceof RpcException ? exception.getError() : undefined;
     if (isDomainError(error)) return throwError(() => error);
     const subjectOf = () => host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.();
