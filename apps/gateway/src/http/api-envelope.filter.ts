@@ -2,7 +2,8 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import { RpcException } from '@nestjs/microservices';
 import { ERROR_STATUS, isDomainError } from '@livechat/contracts';
 import { randomId } from '@livechat/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { discardUnreadBody } from './strict-input.js';
 
 interface Failure {
   status: number;
@@ -20,7 +21,10 @@ export class ApiEnvelopeFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = this.toFailure(exception);
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    // A body refused before it was all read (too large, not JSON): its client may still be sending.
+    if (discardUnreadBody(http.getRequest<FastifyRequest>().raw)) reply.removeHeader('connection');
     void reply.status(status).send(body);
   }
 

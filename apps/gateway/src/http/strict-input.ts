@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { BadRequestException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -81,6 +82,37 @@ export const strictServerOptions = {
     socket.destroy(error);
   },
 };
+
+/**
+ * What the gateway reads and throws away of a body it refused before reading all of it (over
+ * LIMITS.bodyBytes, or not JSON): at most this many bytes, for at most this long.
+ */
+export const UNREAD_BODY_BOUND = { bytes: 64 * 1024 * 1024, ms: 30_000 } as const;
+
+/**
+ * Keeps the connection of a refused request open while its client is still sending the body, reading
+ * and discarding the rest, so that the client gets to read the answer (SPEC §2: an ordinary HTTP
+ * client that is still sending receives the 400). Fastify marks such an answer `Connection: close`,
+ * and Node then closes the socket once the answer is written: a client still writing (Node's fetch,
+ * undici) fails with EPIPE and never sees the answer. Past UNREAD_BODY_BOUND the socket is closed.
+ * Answers whether the request was incomplete (the caller then drops `Connection: close`).
+ */
+export function discardUnreadBody(raw: IncomingMessage): boolean {
+  if (raw.complete || raw.destroyed) return false;
+  let discarded = 0;
+  const socket = raw.socket;
+  const timer = setTimeout(() => socket.destroy(), UNREAD_BODY_BOUND.ms);
+  timer.unref();
+  const stop = () => clearTimeout(timer);
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > UNREAD_BODY_BOUND.bytes) socket.destroy();
+  });
+  raw.once('end', stop);
+  raw.once('close', stop);
+  raw.resume();
+  return true;
+}
 
 /** Only JSON bodies, strictly UTF-8 and storable; URLs that decode. Call before `listen`. */
 export function useStrictInput(app: NestFastifyApplication): void {
