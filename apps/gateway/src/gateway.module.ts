@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthIndicators, loggingModule, Metrics, MetricsModule, NatsRpcClientModule } from '@livechat/common';
 import type { Logger } from 'pino';
@@ -7,6 +8,10 @@ import { DepartmentsController } from './admin/departments.controller.js';
 import { InquiriesController } from './admin/inquiries.controller.js';
 import { SettingsController } from './admin/settings.controller.js';
 import { UsersController } from './admin/users.controller.js';
+import { AgentRoomsController } from './agent/agent-rooms.controller.js';
+import { AgentSessionController } from './agent/agent-session.controller.js';
+import { ChatController } from './agent/chat.controller.js';
+import { AccessGuard } from './auth/access.guard.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { ConsoleModule } from './console/console.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -14,7 +19,25 @@ import { HttpMetrics } from './metrics/http-metrics.js';
 import { MessageController } from './livechat/message.controller.js';
 import { RoomController } from './livechat/room.controller.js';
 import { VisitorController } from './livechat/visitor.controller.js';
+import { WidgetController } from './livechat/widget.controller.js';
 import { NatsRpc } from './rpc/nats-rpc.service.js';
+
+/** The gateway's own controllers (the console's are in ConsoleModule): each declares who may call it (Allow). */
+export const GATEWAY_CONTROLLERS = [
+  VisitorController,
+  RoomController,
+  MessageController,
+  WidgetController,
+  AgentsController,
+  UsersController,
+  DepartmentsController,
+  SettingsController,
+  InquiriesController,
+  AgentSessionController,
+  ChatController,
+  AgentRoomsController,
+  HealthController,
+];
 
 @Module({})
 export class GatewayModule {
@@ -29,18 +52,15 @@ export class GatewayModule {
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         MetricsModule.forRoot(new Metrics(config.METRICS_ENABLED)),
       ],
-      controllers: [
-        VisitorController,
-        RoomController,
-        MessageController,
-        AgentsController,
-        UsersController,
-        DepartmentsController,
-        SettingsController,
-        InquiriesController,
-        HealthController,
+      controllers: GATEWAY_CONTROLLERS,
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        NatsRpc,
+        HealthIndicators,
+        HttpMetrics,
+        // Every request's credentials against its endpoint's Allow, once for all controllers.
+        { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, NatsRpc, HealthIndicators, HttpMetrics],
     };
   }
 }

@@ -8,6 +8,9 @@ import { AgentsRepository } from './agents/agents.repository.js';
 import { AgentsService } from './agents/agents.service.js';
 import { AgentPoolRepository } from './assignment/agent-pool.repository.js';
 import { ROUTING_CONFIG, type RoutingConfig } from './config/routing.config.js';
+import { AgentTokensRepository } from './credentials/agent-tokens.repository.js';
+import { CredentialsController } from './credentials/credentials.controller.js';
+import { CredentialsService } from './credentials/credentials.service.js';
 import { routingDatabase, ROUTING_LOCKS } from './database/database.module.js';
 import { DepartmentsController } from './departments/departments.controller.js';
 import { DepartmentsRepository } from './departments/departments.repository.js';
@@ -19,6 +22,8 @@ import { QueueMetrics } from './queue/queue.metrics.js';
 import { RoomEventsConsumer } from './queue/room-events.consumer.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsService } from './settings/settings.service.js';
+import { WidgetConfigService } from './widget/widget-config.service.js';
+import { WidgetController } from './widget/widget.controller.js';
 
 @Module({})
 export class AppModule {
@@ -30,7 +35,7 @@ export class AppModule {
         NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
         OutboxModule.forRoot({ table: 'routing.outbox', lockKey: ROUTING_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
       ],
-      controllers: [AdmissionController, AgentsController, DepartmentsController, SettingsController, InquiriesController],
+      controllers: [AdmissionController, AgentsController, CredentialsController, DepartmentsController, SettingsController, InquiriesController, WidgetController],
       providers: [
         { provide: ROUTING_CONFIG, useValue: config },
         SettingsService,
@@ -44,6 +49,9 @@ export class AppModule {
         QueueMetrics,
         RoomEventsConsumer,
         AdmissionService,
+        AgentTokensRepository,
+        CredentialsService,
+        WidgetConfigService,
       ],
     };
   }

@@ -57,7 +57,33 @@ export const ERRORS = {
   invalidMessage: { code: 'invalid-message', error: 'invalid-message' },
   tokenParamNotProvided: { code: 'error-token-param-not-provided', error: 'error-token-param-not-provided' },
   notAllowed: { code: 'error-not-allowed', error: 'error-not-allowed' },
+  /** Missing, wrong or revoked credentials (the operator token, or an agent's X-User-Id + X-Auth-Token): 401. */
   unauthorized: { code: 'unauthorized', error: 'unauthorized' },
+  /** Valid credentials that may not do this (an agent on an operator endpoint, or acting for another agent): 403, as the reference's `API.v1.unauthorized()`. */
+  forbidden: { code: 'forbidden', error: 'unauthorized' },
+  invalidUser: {
+    code: 'error-invalid-user',
+    error: 'The required "userId" or "username" param provided does not match any users [error-invalid-user]',
+    errorType: 'error-invalid-user',
+  },
+  userParamNotProvided: {
+    code: 'error-user-param-not-provided',
+    error: 'The required "userId" or "username" param was not provided [error-user-param-not-provided]',
+    errorType: 'error-user-param-not-provided',
+  },
+  /** `livechat/agent.info`: the visitor's room has no serving agent (the reference's plain `Error('invalid-agent')`). */
+  noServingAgent: { code: 'invalid-agent', error: 'invalid-agent' },
+  /** `room.closeByUser` (the reference's closeLivechatRoom): no such room; not a room the agent serves; closed already. */
+  closeInvalidRoom: { code: 'error-invalid-room', error: 'error-invalid-room' },
+  closeNotAuthorized: { code: 'error-not-authorized', error: 'error-not-authorized' },
+  roomAlreadyClosed: { code: 'error-room-already-closed', error: 'error-room-already-closed' },
+  /** `chat.syncMessages` query errors, as the reference words them (its Meteor errors' messages). */
+  roomIdParamNotProvided: { code: 'error-roomId-param-not-provided', error: 'The required "roomId" query param is missing. [error-roomId-param-not-provided]' },
+  lastUpdateParamNotProvided: {
+    code: 'error-lastUpdate-param-not-provided',
+    error: 'The required "lastUpdate" query param is missing. [error-lastUpdate-param-not-provided]',
+  },
+  lastUpdateInvalid: { code: 'error-roomId-param-invalid', error: 'The "lastUpdate" query parameter must be a valid date. [error-roomId-param-invalid]' },
   serviceUnavailable: { code: 'service-unavailable', error: 'service-unavailable' },
   timeout: { code: 'timeout', error: 'timeout' },
 } as const satisfies Record<string, DomainError>;
@@ -66,6 +92,7 @@ export const ERRORS = {
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
   'agent-not-found': 404,
   unauthorized: 401,
+  forbidden: 403,
   'error-not-allowed': 403,
   'service-unavailable': 503,
   timeout: 504,

@@ -117,3 +117,20 @@ export interface SendAgentMessageCommand {
   _id?: string;
   agent: MessageAuthor;
 }
+
+/**
+ * `rooms.sync-messages` (SPEC §6a `chat.syncMessages`): the room's messages changed strictly after
+ * `lastUpdate`, for an agent who serves or served the room (else `error-not-allowed`).
+ */
+export interface SyncMessagesCommand {
+  rid: string;
+  agentId: string;
+  lastUpdate: string;
+}
+
+export interface SyncMessagesReply {
+  result: {
+    updated: Message[];
+    deleted: { _id: string; _deletedAt: string }[];
+  };
+}

@@ -1,4 +1,4 @@
-import type { Message } from './message.js';
+import type { Message, MessageAuthor } from './message.js';
 
 /** The livechat room object (SPEC §4), as the HTTP API answers it and as events carry it. */
 export interface RoomSource {
@@ -86,4 +86,41 @@ export interface CloseRoomCommand {
 export interface CloseRoomReply {
   rid: string;
   comment: string;
+}
+
+/** `rooms.close-by-agent`: the serving agent closes the room (SPEC §6a `room.closeByUser`). */
+export interface CloseRoomByAgentCommand {
+  rid: string;
+  agent: MessageAuthor;
+  comment?: string;
+}
+
+/**
+ * `rooms.list-rooms` (SPEC §6a `livechat/rooms`): rooms newest first. `servedBy`: only rooms these
+ * agents serve or served; `open`: only open (true) or closed (false) rooms.
+ */
+export interface ListRoomsCommand {
+  servedBy?: string[];
+  open?: boolean;
+  count: number;
+  offset: number;
+}
+
+export interface ListRoomsReply {
+  rooms: Room[];
+  /** Rooms in this answer. */
+  count: number;
+  offset: number;
+  /** Rooms that match, in all. */
+  total: number;
+}
+
+/** `rooms.serving-agent` (SPEC §5b `livechat/agent.info`): the serving agent of the visitor's room. */
+export interface ServingAgentCommand {
+  rid: string;
+  token: string;
+}
+
+export interface ServingAgentReply {
+  agentId: string;
 }

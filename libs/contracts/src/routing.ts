@@ -55,13 +55,18 @@ export type PrepareRoomReply =
 
 // ── Operator commands (gateway → routing) ──────────────────────────────────────────────────────
 
+/**
+ * An agent as the operator endpoints answer it (SPEC §6): every field always present. `name` is the
+ * username when the agent was created without one; `maxChats` is 0 when the agent has no limit of their
+ * own (the setting Livechat_maximum_chats_per_agent applies).
+ */
 export interface Agent {
   _id: string;
   username: string;
-  name?: string;
+  name: string;
   status: AgentPresence;
   statusLivechat: AgentLivechatStatus;
-  maxChats?: number;
+  maxChats: number;
   activeChats: number;
   departments: string[];
 }
@@ -170,4 +175,56 @@ export interface AgentSelectedEvent {
   departmentId?: string;
   version: number;
   occurredAt: string;
+}
+
+// ── Agent credentials (SPEC §6a; gateway → routing) ──────────────────────────────────────────────
+
+/** Who an agent is: what their credentials authenticate, and the author of their messages. */
+export interface AgentIdentity {
+  _id: string;
+  username: string;
+  name: string;
+}
+
+/** `X-User-Id` and `X-Auth-Token` of an agent's request, as the gateway received them. */
+export interface AgentCredentials {
+  agentId: string;
+  authToken: string;
+}
+
+/** `routing.create-agent-token`: a new token for the agent, shown once (only its hash is kept). */
+export interface CreateAgentTokenCommand {
+  agentId: string;
+}
+
+export interface AgentTokenReply {
+  userId: string;
+  authToken: string;
+}
+
+/** `routing.authenticate-agent` (AgentCredentials): the agent, or `unauthorized`. */
+export interface AuthenticateAgentReply {
+  agent: AgentIdentity;
+}
+
+// ── Widget bootstrap (SPEC §5b; gateway → routing) ───────────────────────────────────────────────
+
+/** `routing.widget-config`: routing's part of `livechat/config`. `department` is an id or a name. */
+export interface WidgetConfigCommand {
+  department?: string;
+  /** The visitor's serving agent, whose public identity the answer carries. */
+  agentId?: string;
+}
+
+export interface WidgetDepartment {
+  _id: string;
+  name: string;
+  showOnRegistration: boolean;
+}
+
+export interface WidgetConfigReply {
+  enabled: boolean;
+  online: boolean;
+  departments: WidgetDepartment[];
+  agent?: AgentIdentity;
 }

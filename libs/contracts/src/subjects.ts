@@ -15,6 +15,12 @@ export const ROOMS_COMMANDS = {
   getMessage: 'rooms.get-message',
   editMessage: 'rooms.edit-message',
   deleteMessage: 'rooms.delete-message',
+  sendAgentMessage: 'rooms.send-agent-message',
+  syncMessages: 'rooms.sync-messages',
+  closeRoomByAgent: 'rooms.close-by-agent',
+  listRooms: 'rooms.list-rooms',
+  visitorSession: 'rooms.visitor-session',
+  servingAgent: 'rooms.serving-agent',
 } as const;
 
 /** Request/reply commands answered by the routing service. */
@@ -32,6 +38,10 @@ export const ROUTING_COMMANDS = {
   setSetting: 'routing.set-setting',
   listInquiries: 'routing.list-inquiries',
   takeInquiry: 'routing.take-inquiry',
+  createAgentToken: 'routing.create-agent-token',
+  authenticateAgent: 'routing.authenticate-agent',
+  revokeAgentToken: 'routing.revoke-agent-token',
+  widgetConfig: 'routing.widget-config',
 } as const;
 
 /** Internal event: routing's assignment decisions, consumed by rooms. */

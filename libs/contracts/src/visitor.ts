@@ -1,3 +1,5 @@
+import type { Room } from './room.js';
+
 /** A visitor as the HTTP API answers it (SPEC §3). Absent fields are omitted, never null. */
 export interface Visitor {
   _id: string;
@@ -35,4 +37,14 @@ export interface GetVisitorCommand {
 
 export interface VisitorReply {
   visitor: Visitor;
+}
+
+/** `rooms.visitor-session` (SPEC §5b `livechat/config`): the visitor with this token and their open room, each when there is one. */
+export interface VisitorSessionCommand {
+  token: string;
+}
+
+export interface VisitorSessionReply {
+  visitor?: Visitor;
+  room?: Room;
 }

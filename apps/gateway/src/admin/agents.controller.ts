@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -10,8 +10,9 @@ import {
   type SetAgentStatusCommand,
   type UserRef,
 } from '@livechat/contracts';
-import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
-import { ApiAgentNotFound, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
+import { Allow, AUDIENCES, type Principal } from '../auth/access.js';
+import { actingAgentId, CurrentPrincipal } from '../auth/principal.decorator.js';
+import { ApiAgentNotFound, ApiForOneself, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessReplySchema } from '../docs/common.schema.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
@@ -26,9 +27,9 @@ import { CreateAgentDto } from './dto/create-agent.dto.js';
 import { IdParam } from './dto/id.param.js';
 import { SetAgentStatusDto } from './dto/set-agent-status.dto.js';
 
-/** Livechat agents (SPEC §6), owned by the routing service. */
+/** Livechat agents (SPEC §6), owned by the routing service. The operator's, but for an agent's own availability (SPEC §6a). */
 @Controller('api/v1/livechat')
-@UseGuards(OperatorTokenGuard)
+@Allow(AUDIENCES.operator)
 @ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class AgentsController {
@@ -74,15 +75,19 @@ export class AgentsController {
 
   @Post('agent.status')
   @HttpCode(200)
+  @Allow(AUDIENCES.operator, AUDIENCES.agent)
   @ApiOperation({
     summary: "Set an agent's livechat availability",
-    description: 'An agent who becomes not-available keeps the rooms they have.',
+    description:
+      'An agent who becomes not-available keeps the rooms they have. The operator names the agent (`agentId`); an agent ' +
+      "sets their own (`agentId` omitted or their own id; another agent's is 403).",
   })
   @ApiOkResponse({ type: AgentStatusReplySchema })
   @ApiRejects("'status' must be one of the following values: available, not-available")
   @ApiAgentNotFound()
-  setStatus(@Body(apiValidationPipe(true)) body: SetAgentStatusDto): Promise<{ status: AgentLivechatStatus }> {
-    const cmd: SetAgentStatusCommand = { agentId: body.agentId, status: body.status };
+  @ApiForOneself()
+  setStatus(@Body(apiValidationPipe(true)) body: SetAgentStatusDto, @CurrentPrincipal() principal: Principal): Promise<{ status: AgentLivechatStatus }> {
+    const cmd: SetAgentStatusCommand = { agentId: actingAgentId(principal, body.agentId, 'agentId'), status: body.status };
     return this.rpc.request(ROUTING_COMMANDS.setAgentStatus, cmd);
   }
 }

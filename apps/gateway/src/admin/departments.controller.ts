@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -7,7 +7,7 @@ import {
   type SaveDepartmentCommand,
   type SaveDepartmentReply,
 } from '@livechat/contracts';
-import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
+import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
@@ -18,7 +18,7 @@ import { SaveDepartmentDto } from './dto/save-department.dto.js';
 
 /** Livechat departments (SPEC §6), owned by the routing service. */
 @Controller('api/v1/livechat/department')
-@UseGuards(OperatorTokenGuard)
+@Allow(AUDIENCES.operator)
 @ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class DepartmentsController {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -7,8 +7,9 @@ import {
   type ListInquiriesCommand,
   type TakeInquiryCommand,
 } from '@livechat/contracts';
-import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
-import { ApiAgentNotFound, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
+import { Allow, AUDIENCES, type Principal } from '../auth/access.js';
+import { actingAgentId, CurrentPrincipal } from '../auth/principal.decorator.js';
+import { ApiAgentNotFound, ApiForOneself, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
@@ -16,9 +17,9 @@ import { InquiryListReplySchema, InquiryReplySchema } from './dto/inquiry.schema
 import { ListInquiriesQuery } from './dto/list-inquiries.query.js';
 import { TakeInquiryDto } from './dto/take-inquiry.dto.js';
 
-/** The waiting queue (SPEC §6): rooms nobody serves yet, oldest first. */
+/** The waiting queue (SPEC §6): rooms nobody serves yet, oldest first. An agent may take one for themselves (SPEC §6a). */
 @Controller('api/v1/livechat')
-@UseGuards(OperatorTokenGuard)
+@Allow(AUDIENCES.operator)
 @ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class InquiriesController {
@@ -35,12 +36,19 @@ export class InquiriesController {
 
   @Post('inquiries.take')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Give a waiting room to an agent', description: 'The room becomes served by that agent, within their capacity.' })
+  @Allow(AUDIENCES.operator, AUDIENCES.agent)
+  @ApiOperation({
+    summary: 'Give a waiting room to an agent',
+    description:
+      'The room becomes served by that agent, within their capacity. The operator names the agent (`userId`); an agent ' +
+      "takes it for themselves (`userId` omitted or their own id; another agent's is 403).",
+  })
   @ApiOkResponse({ type: InquiryReplySchema })
   @ApiRejects("'inquiryId' should not be empty", ERRORS.invalidInquiry, ERRORS.agentAtCapacity)
   @ApiAgentNotFound()
-  take(@Body(apiValidationPipe(true)) body: TakeInquiryDto): Promise<{ inquiry: Inquiry }> {
-    const cmd: TakeInquiryCommand = { inquiryId: body.inquiryId, agentId: body.userId };
+  @ApiForOneself()
+  take(@Body(apiValidationPipe(true)) body: TakeInquiryDto, @CurrentPrincipal() principal: Principal): Promise<{ inquiry: Inquiry }> {
+    const cmd: TakeInquiryCommand = { inquiryId: body.inquiryId, agentId: actingAgentId(principal, body.userId, 'userId') };
     return this.rpc.request(ROUTING_COMMANDS.takeInquiry, cmd);
   }
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { DEFAULT_SETTINGS, ERRORS, ROUTING_COMMANDS, type SetSettingCommand } from '@livechat/contracts';
-import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
+import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessReplySchema } from '../docs/common.schema.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
@@ -12,7 +12,7 @@ import { SetSettingDto } from './dto/set-setting.dto.js';
 
 /** The routing settings (SPEC §6), by the reference's ids; routing checks the id and the value's type. */
 @Controller('api/v1/settings')
-@UseGuards(OperatorTokenGuard)
+@Allow(AUDIENCES.operator)
 @ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class SettingsController {

@@ -1,17 +1,19 @@
-import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ROUTING_COMMANDS, type SetAgentPresenceCommand } from '@livechat/contracts';
-import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
+import { ERRORS, ROUTING_COMMANDS, type AgentTokenReply, type CreateAgentTokenCommand, type SetAgentPresenceCommand } from '@livechat/contracts';
+import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiAgentNotFound, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessReplySchema } from '../docs/common.schema.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
+import { CreateTokenDto } from './dto/create-token.dto.js';
+import { CreateTokenReplySchema } from './dto/create-token.schema.js';
 import { SetUserStatusDto } from './dto/set-user-status.dto.js';
 
-/** A user's presence (SPEC §6, `users.setStatus`); here every user is a livechat agent. */
+/** A user's presence (SPEC §6, `users.setStatus`) and credentials (SPEC §6a, `users.createToken`); here every user is a livechat agent. */
 @Controller('api/v1')
-@UseGuards(OperatorTokenGuard)
+@Allow(AUDIENCES.operator)
 @ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class UsersController {
@@ -29,5 +31,20 @@ export class UsersController {
   setStatus(@Body(apiValidationPipe(true)) body: SetUserStatusDto): Promise<object> {
     const cmd: SetAgentPresenceCommand = { agentId: body.userId, status: body.status };
     return this.rpc.request(ROUTING_COMMANDS.setAgentPresence, cmd);
+  }
+
+  @Post('users.createToken')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Make a token for an agent',
+    description:
+      'The agent then sends `X-User-Id: <userId>` and `X-Auth-Token: <authToken>`. The token is answered this once and kept ' +
+      'only as its SHA-256; an agent may hold several (at most 25: one more revokes the oldest). `logout` revokes one, deleting the agent revokes all.',
+  })
+  @ApiOkResponse({ type: CreateTokenReplySchema })
+  @ApiRejects(ERRORS.userParamNotProvided.error, ERRORS.invalidUser)
+  async createToken(@Body(apiValidationPipe(true)) body: CreateTokenDto): Promise<{ data: AgentTokenReply }> {
+    const cmd: CreateAgentTokenCommand = { agentId: body.userId };
+    return { data: await this.rpc.request<AgentTokenReply>(ROUTING_COMMANDS.createAgentToken, cmd) };
   }
 }

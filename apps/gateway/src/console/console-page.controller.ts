@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Allow, AUDIENCES } from '../auth/access.js';
 import { CONSOLE_CONTENT_SECURITY_POLICY, CONSOLE_PAGE } from './console.page.js';
 
 /**
@@ -8,6 +9,7 @@ import { CONSOLE_CONTENT_SECURITY_POLICY, CONSOLE_PAGE } from './console.page.js
  * page itself needs no token. Not part of the API document.
  */
 @Controller('console')
+@Allow(AUDIENCES.anyone)
 @ApiExcludeController()
 export class ConsolePageController {
   @Get()

@@ -10,12 +10,15 @@ import { RoomEventFeed } from './room-event-feed.service.js';
  * operator types, and `GET /api/v1/console/rooms.recent`, answered from an in-memory buffer of room
  * events that each gateway replica fills from the LIVECHAT stream.
  */
+/** The console's controllers: each declares who may call it (Allow). */
+export const CONSOLE_CONTROLLERS = [ConsolePageController, RecentRoomsController];
+
 @Module({})
 export class ConsoleModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [ConsolePageController, RecentRoomsController],
+      controllers: CONSOLE_CONTROLLERS,
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: RoomEventBuffer, useFactory: () => new RoomEventBuffer() },

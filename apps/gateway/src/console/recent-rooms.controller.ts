@@ -1,7 +1,7 @@
-import { Controller, Get, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { OperatorTokenGuard } from '../auth/operator-token.guard.js';
-import { ApiOperatorAuth, ApiRejects } from '../docs/api-docs.decorators.js';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow, AUDIENCES } from '../auth/access.js';
+import { API_TAGS, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import type { RecentRoom } from './room-event-buffer.js';
@@ -13,8 +13,8 @@ const DEFAULT_COUNT = 25;
 
 /** The operator console's recent rooms, from the gateway's in-memory buffer of room events. */
 @Controller('api/v1/console')
-@UseGuards(OperatorTokenGuard)
-@ApiOperatorAuth()
+@Allow(AUDIENCES.operator)
+@ApiTags(API_TAGS.operators)
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class RecentRoomsController {
   constructor(private readonly feed: RoomEventFeed) {}

@@ -1,31 +1,28 @@
 import { applyDecorators } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiForbiddenResponse,
   ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
-  ApiSecurity,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ERRORS, type DomainError } from '@livechat/contracts';
 import {
   AgentNotFoundReplySchema,
   ErrorReplySchema,
+  ForbiddenReplySchema,
   ServiceUnavailableReplySchema,
   TimeoutReplySchema,
-  UnauthorizedReplySchema,
 } from './common.schema.js';
 
 /** The groups of the API document. */
 export const API_TAGS = {
   livechat: 'livechat',
   operators: 'operators',
+  agents: 'agents',
   health: 'health',
 } as const;
-
-/** The security scheme of the operator endpoints: the `X-Auth-Token` header (SPEC §2). */
-export const OPERATOR_TOKEN_SCHEME = 'X-Auth-Token';
 
 type ClassAndMethodDecorator = ReturnType<typeof applyDecorators>;
 
@@ -50,22 +47,23 @@ export function ApiLivechatController(): ClassAndMethodDecorator {
   return applyDecorators(ApiTags(API_TAGS.livechat), ApiTransportFailures());
 }
 
-/** An operator endpoint: it needs `X-Auth-Token`, and answers 401 without it. */
-export function ApiOperatorAuth(): ClassAndMethodDecorator {
-  return applyDecorators(
-    ApiTags(API_TAGS.operators),
-    ApiSecurity(OPERATOR_TOKEN_SCHEME),
-    ApiUnauthorizedResponse({
-      type: UnauthorizedReplySchema,
-      description: 'Missing, repeated or wrong `X-Auth-Token`.',
-      example: { success: false, error: ERRORS.unauthorized.error },
-    }),
-  );
+/** An operator controller (its credentials: `Allow`), and the NATS transport failures of every forwarded call. */
+export function ApiOperatorController(): ClassAndMethodDecorator {
+  return applyDecorators(ApiTags(API_TAGS.operators), ApiTransportFailures());
 }
 
-/** An operator controller: operator auth, and the NATS transport failures of every forwarded call. */
-export function ApiOperatorController(): ClassAndMethodDecorator {
-  return applyDecorators(ApiOperatorAuth(), ApiTransportFailures());
+/** An agent's controller (SPEC §6a; its credentials: `Allow`), and the NATS transport failures. */
+export function ApiAgentController(): ClassAndMethodDecorator {
+  return applyDecorators(ApiTags(API_TAGS.agents), ApiTransportFailures());
+}
+
+/** 403 `unauthorized`: an agent naming another agent (SPEC §6a: an agent acts only for themselves). */
+export function ApiForOneself(): ClassAndMethodDecorator {
+  return ApiForbiddenResponse({
+    type: ForbiddenReplySchema,
+    description: 'An agent acting for another agent.',
+    example: { success: false, error: ERRORS.forbidden.error },
+  });
 }
 
 function envelope(error: DomainError): Record<string, unknown> {

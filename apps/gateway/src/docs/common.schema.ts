@@ -40,12 +40,27 @@ export class ErrorReplySchema {
   errorType?: string;
 }
 
-@ApiSchema({ name: 'UnauthorizedReply', description: 'Missing or wrong `X-Auth-Token` on an operator endpoint.' })
+@ApiSchema({
+  name: 'UnauthorizedReply',
+  description: 'Missing, repeated, wrong or revoked credentials: the operator token, or an agent\'s `X-User-Id` + `X-Auth-Token`.',
+})
 export class UnauthorizedReplySchema {
   @ApiProperty({ type: 'boolean', enum: [false], example: false })
   success: false;
 
   @ApiProperty({ enum: [ERRORS.unauthorized.error] })
+  error: string;
+}
+
+@ApiSchema({
+  name: 'ForbiddenReply',
+  description: "Valid credentials that may not do this: an agent's on an operator endpoint, or an agent acting for another agent (403).",
+})
+export class ForbiddenReplySchema {
+  @ApiProperty({ type: 'boolean', enum: [false], example: false })
+  success: false;
+
+  @ApiProperty({ enum: [ERRORS.forbidden.error] })
   error: string;
 }
 

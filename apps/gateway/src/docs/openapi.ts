@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { API_TAGS, OPERATOR_TOKEN_SCHEME } from './api-docs.decorators.js';
+import { SECURITY_SCHEMES } from '../auth/access.js';
+import { API_TAGS } from './api-docs.decorators.js';
 
 /** Where the gateway serves the API description: the Swagger UI page and the OpenAPI document. */
 export const API_DOCS = {
@@ -21,19 +22,30 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '',
         'A success is HTTP 200 with the result object and `"success": true`. A failure is',
         '`{"success": false, "error": "…", "errorType"?: "…"}`: 400 for bad input and domain errors,',
-        '401 for an operator endpoint without the right `X-Auth-Token`, 404 for an unknown route (and',
-        '`Agent not found`), 503 `service-unavailable` when no service replica answers, 504 `timeout`',
-        'past the deadline. Dates are ISO-8601 with milliseconds and `Z`; ids are 17-character random strings.',
+        '401 `unauthorized` for missing or wrong credentials, 403 for credentials that may not do this (an agent',
+        "on an operator endpoint, or acting for another agent), 404 for an unknown route (and `Agent not found`),",
+        '503 `service-unavailable` when no service replica answers, 504 `timeout` past the deadline.',
+        'Dates are ISO-8601 with milliseconds and `Z`; ids are 17-character random strings.',
+        '',
+        'Operators send `X-Auth-Token: <LIVECHAT_ADMIN_TOKEN>`. Agents send `X-User-Id: <agent _id>` and',
+        '`X-Auth-Token: <their token>` (made by the operator with `users.createToken`, revoked by `logout`).',
       ].join('\n'),
     )
     .setVersion('1.0.0') // the version of the /api/v1 contract, not of the package
     .addTag(API_TAGS.livechat, 'Visitor endpoints: no login, the visitor `token` is the credential')
-    .addTag(API_TAGS.operators, 'Agents, departments, settings and the queue; need `X-Auth-Token`')
+    .addTag(API_TAGS.operators, 'Agents, departments, settings and the queue; need the operator token (some also take an agent acting for themselves)')
+    .addTag(API_TAGS.agents, "An agent's own actions: need the agent's `X-User-Id` and `X-Auth-Token`, never the operator token")
     .addTag(API_TAGS.health, 'Readiness of the gateway')
     .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The operator token (env LIVECHAT_ADMIN_TOKEN)' },
-      OPERATOR_TOKEN_SCHEME,
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Auth-Token',
+        description: "The operator token (env LIVECHAT_ADMIN_TOKEN); with X-User-Id, an agent's token (users.createToken)",
+      },
+      SECURITY_SCHEMES.authToken,
     )
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-User-Id', description: "The agent's _id, with the agent's X-Auth-Token" }, SECURITY_SCHEMES.userId)
     .build();
   return SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,

@@ -3,12 +3,14 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { HealthIndicators } from '@livechat/common';
 import type { FastifyReply } from 'fastify';
+import { Allow, AUDIENCES } from '../auth/access.js';
 import { API_TAGS } from '../docs/api-docs.decorators.js';
 import { ErrorReplySchema } from '../docs/common.schema.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { HealthSchema } from './health.schema.js';
 
 @Controller('health')
+@Allow(AUDIENCES.anyone)
 @ApiTags(API_TAGS.health)
 export class HealthController {
   constructor(

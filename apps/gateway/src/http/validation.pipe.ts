@@ -4,6 +4,9 @@ function messages(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
     const path = `${prefix}${e.property}`;
     if (e.constraints?.whitelistValidation) return [`unknown parameter '${path}'`];
+    // A required parameter that is not there is missing, whatever rule failed first (a DTO's own
+    // IsDefined message, such as error-token-param-not-provided, says it in the reference's words).
+    if (e.value === undefined && e.constraints && !e.constraints.isDefined) return [`'${path}' is required`];
     return [
       ...Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `'${path}'${m.slice(e.property.length)}` : m)),
       ...messages(e.children ?? [], `${path}.`),
@@ -35,7 +38,8 @@ class ApiValidationPipe extends ValidationPipe {
       forbidUnknownValues: true,
       transform: true,
       stopAtFirstError: true,
-      validationError: { target: false, value: false },
+      // The value is kept to tell a missing parameter from a wrong one; it is never put in the answer.
+      validationError: { target: false, value: true },
       exceptionFactory: (errors) => new BadRequestException(messages(errors).join('; ') || 'invalid request'),
     });
   }

@@ -12,6 +12,7 @@ import {
   type MessageReply,
   type SendMessageCommand,
 } from '@livechat/contracts';
+import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiLivechatController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
@@ -25,6 +26,7 @@ import { SendMessageDto } from './dto/send-message.dto.js';
 
 /** A visitor's conversation (SPEC §5a): the visitor token is the credential; another visitor's room is invalid-room. */
 @Controller('api/v1/livechat')
+@Allow(AUDIENCES.anyone)
 @ApiLivechatController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class MessageController {

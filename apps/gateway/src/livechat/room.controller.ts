@@ -8,6 +8,7 @@ import {
   type RoomSource,
 } from '@livechat/contracts';
 import type { FastifyRequest } from 'fastify';
+import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiLivechatController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { JSON_CONTENT_TYPE } from '../http/json-body.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
@@ -18,6 +19,7 @@ import { GetRoomQuery } from './dto/get-room.query.js';
 import { CloseRoomReplySchema, RoomReplySchema } from './dto/room.schema.js';
 
 @Controller('api/v1/livechat')
+@Allow(AUDIENCES.anyone)
 @ApiLivechatController()
 export class RoomController {
   constructor(private readonly rpc: NatsRpc) {}

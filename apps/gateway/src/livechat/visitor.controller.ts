@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ERRORS, ROOMS_COMMANDS, type VisitorReply } from '@livechat/contracts';
+import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiLivechatController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { apiValidationPipe } from '../http/validation.pipe.js';
 import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
@@ -10,6 +11,7 @@ import { VisitorTokenParam } from './dto/visitor-token.param.js';
 import { VisitorReplySchema } from './dto/visitor.schema.js';
 
 @Controller('api/v1/livechat/visitor')
+@Allow(AUDIENCES.anyone)
 @ApiLivechatController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class VisitorController {

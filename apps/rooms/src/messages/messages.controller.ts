@@ -9,11 +9,14 @@ import {
   type MessageHistoryCommand,
   type MessageHistoryReply,
   type MessageReply,
+  type SendAgentMessageCommand,
   type SendMessageCommand,
+  type SyncMessagesCommand,
+  type SyncMessagesReply,
 } from '@livechat/contracts';
 import { MessagesService } from './messages.service.js';
 
-/** The visitor's message commands (SPEC §5a). */
+/** The visitor's message commands (SPEC §5a) and the agent's (SPEC §6a: chat.sendMessage, chat.syncMessages). */
 @Controller()
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
@@ -41,5 +44,15 @@ export class MessagesController {
   @MessagePattern(ROOMS_COMMANDS.deleteMessage)
   delete(@Payload() cmd: DeleteMessageCommand): Promise<DeleteMessageReply> {
     return this.messages.delete(cmd);
+  }
+
+  @MessagePattern(ROOMS_COMMANDS.sendAgentMessage)
+  sendAsAgent(@Payload() cmd: SendAgentMessageCommand): Promise<MessageReply> {
+    return this.messages.sendAsAgent(cmd);
+  }
+
+  @MessagePattern(ROOMS_COMMANDS.syncMessages)
+  sync(@Payload() cmd: SyncMessagesCommand): Promise<SyncMessagesReply> {
+    return this.messages.sync(cmd);
   }
 }

@@ -43,6 +43,24 @@ const MESSAGE_OF_VISITOR_ROOM = {
           WHERE r.id = $1 AND r.visitor_token = $2`,
 };
 
+/**
+ * What changed in a room strictly after a date, tombstones included, oldest change first (SPEC §6a
+ * `chat.syncMessages`), over `messages_changed`; only when the room is served (or was) by `$2`: no
+ * row at all when it is not, a row with null message columns when nothing changed. Within a room
+ * every change has its own `updated_at` (see nextInstant), so "after the newest one seen" pages
+ * without missing or repeating anything.
+ */
+const CHANGED_SINCE = {
+  name: 'rooms.messages-changed-since',
+  text: `SELECT r.id AS "roomId", ${MESSAGE_SELECT}
+           FROM rooms.rooms r
+           LEFT JOIN LATERAL (
+             SELECT * FROM rooms.messages WHERE rid = r.id AND updated_at > $3 ORDER BY updated_at, id LIMIT $4
+           ) m ON true
+          WHERE r.id = $1 AND r.served_by_id = $2
+          ORDER BY m.updated_at, m.id`,
+};
+
 type RoomAndMessageRow = { roomId: string } & Record<string, unknown>;
 
 /** A row's `m.`-prefixed columns as the message, or null when the join found none. */
@@ -109,6 +127,12 @@ export class MessagesRepository {
   /** A page of the visitor's room; `room` false when the room is not theirs. */
   async history(rid: string, token: string, page: { end: Date | null; limit: number; offset: number }): Promise<{ room: boolean; messages: MessageEntity[] }> {
     const rows = await preparedQuery<RoomAndMessageRow>(this.pool, HISTORY, [rid, token, page.end, page.limit, page.offset]);
+    return { room: rows.length > 0, messages: rows.map(messageOf).filter((m): m is MessageEntity => m !== null) };
+  }
+
+  /** The room's changes after `after`, oldest first, at most `limit`; `room` false when the agent does not serve (nor served) it. */
+  async changedSince(rid: string, agentId: string, after: Date, limit: number): Promise<{ room: boolean; messages: MessageEntity[] }> {
+    const rows = await preparedQuery<RoomAndMessageRow>(this.pool, CHANGED_SINCE, [rid, agentId, after, limit]);
     return { room: rows.length > 0, messages: rows.map(messageOf).filter((m): m is MessageEntity => m !== null) };
   }
 

@@ -8,12 +8,15 @@ import {
   type DeleteMessageReply,
   type DomainError,
   type EditMessageCommand,
+  type Message,
   type GetMessageCommand,
   type MessageHistoryCommand,
   type MessageHistoryReply,
   type MessageReply,
   type SendAgentMessageCommand,
   type SendMessageCommand,
+  type SyncMessagesCommand,
+  type SyncMessagesReply,
 } from '@livechat/contracts';
 import { CLOCK, Outbox, type Clock } from '@livechat/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -28,6 +31,13 @@ import { MessagesRepository } from './messages.repository.js';
 
 /** SPEC §5a: the default page of a history, and the most a page holds. */
 export const HISTORY_PAGE = { default: 20, max: 100 } as const;
+
+/**
+ * The most one `chat.syncMessages` answer holds: changes, and bytes of messages (a reply travels as
+ * one NATS message, 1 MB at most by default). Past either, the answer holds the oldest changes; the
+ * client asks again after the newest `_updatedAt` (or `_deletedAt`) it got.
+ */
+export const SYNC_PAGE = { max: 100, bytes: 512 * 1024 } as const;
 
 /**
  * A room's conversation (SPEC §5a): visitors' messages through the five visitor commands, agents'
@@ -86,6 +96,31 @@ export class MessagesService {
     const found = await this.messages.history(cmd.rid, cmd.token, page);
     if (!found.room) throw await this.notTheirRoom(cmd.token);
     return { messages: found.messages.map(toMessage) };
+  }
+
+  /**
+   * SPEC §6a `chat.syncMessages`: the messages of a room the agent serves or served that changed
+   * strictly after `lastUpdate` (`updated`, newest first, as the reference), and the ones deleted
+   * since (`deleted`); else `error-not-allowed`. Bounded by SYNC_PAGE, oldest changes first.
+   */
+  async sync(cmd: SyncMessagesCommand): Promise<SyncMessagesReply> {
+    const found = await this.messages.changedSince(cmd.rid, cmd.agentId, new Date(cmd.lastUpdate), SYNC_PAGE.max);
+    if (!found.room) throw new RpcException(ERRORS.notAllowed);
+    const updated: Message[] = [];
+    const deleted: { _id: string; _deletedAt: string }[] = [];
+    let bytes = 0;
+    for (const m of found.messages) {
+      if (m.deletedAt) {
+        deleted.push({ _id: m.id, _deletedAt: m.deletedAt.toISOString() });
+        continue;
+      }
+      const message = toMessage(m);
+      bytes += Buffer.byteLength(JSON.stringify(message));
+      if (bytes > SYNC_PAGE.bytes && updated.length > 0) break;
+      updated.push(message);
+    }
+    updated.sort((a, b) => (a.ts < b.ts ? 1 : a.ts > b.ts ? -1 : 0));
+    return { result: { updated, deleted } };
   }
 
   async get(cmd: GetMessageCommand): Promise<MessageReply> {

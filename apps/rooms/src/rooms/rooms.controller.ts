@@ -2,10 +2,17 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ROOMS_COMMANDS,
+  type CloseRoomByAgentCommand,
   type CloseRoomCommand,
   type CloseRoomReply,
   type GetOrOpenRoomCommand,
   type GetOrOpenRoomReply,
+  type ListRoomsCommand,
+  type ListRoomsReply,
+  type ServingAgentCommand,
+  type ServingAgentReply,
+  type VisitorSessionCommand,
+  type VisitorSessionReply,
 } from '@livechat/contracts';
 import { RoomsService } from './rooms.service.js';
 
@@ -21,5 +28,26 @@ export class RoomsController {
   @MessagePattern(ROOMS_COMMANDS.closeRoom)
   close(@Payload() cmd: CloseRoomCommand): Promise<CloseRoomReply> {
     return this.rooms.close(cmd);
+  }
+
+  @MessagePattern(ROOMS_COMMANDS.closeRoomByAgent)
+  async closeByAgent(@Payload() cmd: CloseRoomByAgentCommand): Promise<Record<string, never>> {
+    await this.rooms.closeByAgent(cmd);
+    return {};
+  }
+
+  @MessagePattern(ROOMS_COMMANDS.listRooms)
+  list(@Payload() cmd: ListRoomsCommand): Promise<ListRoomsReply> {
+    return this.rooms.list(cmd);
+  }
+
+  @MessagePattern(ROOMS_COMMANDS.visitorSession)
+  visitorSession(@Payload() cmd: VisitorSessionCommand): Promise<VisitorSessionReply> {
+    return this.rooms.visitorSession(cmd);
+  }
+
+  @MessagePattern(ROOMS_COMMANDS.servingAgent)
+  servingAgent(@Payload() cmd: ServingAgentCommand): Promise<ServingAgentReply> {
+    return this.rooms.servingAgent(cmd);
   }
 }

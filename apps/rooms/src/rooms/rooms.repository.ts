@@ -17,6 +17,26 @@ const OPEN_ROOMS_BY_TOKENS = {
   text: `SELECT ${ROOM_COLUMNS} FROM rooms.rooms WHERE visitor_token = ANY($1::text[]) AND open`,
 };
 
+/**
+ * A page of rooms, newest first, and how many match in all, in one statement (a row with null room
+ * columns when the page is empty): `$1` the agents whose rooms (null: every room), `$2` open or
+ * closed only (null: both), `$3` and `$4` the page. Over `rooms_served_by` or `rooms_newest`.
+ */
+const ROOMS_PAGE = {
+  name: 'rooms.rooms-page',
+  text: `SELECT t.total, ${selectList(ROOM_COLUMN_NAMES, 'r', 'r.')}
+           FROM (SELECT count(*)::int AS total FROM rooms.rooms
+                  WHERE ($1::text[] IS NULL OR served_by_id = ANY($1)) AND ($2::boolean IS NULL OR open = $2)) t
+           LEFT JOIN LATERAL (
+             SELECT * FROM rooms.rooms
+              WHERE ($1::text[] IS NULL OR served_by_id = ANY($1)) AND ($2::boolean IS NULL OR open = $2)
+              ORDER BY ts DESC, id DESC LIMIT $3 OFFSET $4
+           ) r ON true
+          ORDER BY r.ts DESC, r.id DESC`,
+};
+
+const ROOM_PROPERTIES = Object.keys(ROOM_COLUMN_NAMES) as (keyof RoomEntity)[];
+
 @Injectable()
 export class RoomsRepository {
   /**
@@ -49,6 +69,20 @@ export class RoomsRepository {
    */
   findOpenByToken(token: string): Promise<RoomEntity | null> {
     return this.openByToken.load(token);
+  }
+
+  /** SPEC §6a `livechat/rooms`: a page of rooms newest first (of these agents, open or closed only, when given) and the total. */
+  async page(filter: { servedBy?: string[]; open?: boolean }, page: { count: number; offset: number }): Promise<{ rooms: RoomEntity[]; total: number }> {
+    const rows = await preparedQuery<{ total: number } & Record<string, unknown>>(this.pool, ROOMS_PAGE, [
+      filter.servedBy ?? null,
+      filter.open ?? null,
+      page.count,
+      page.offset,
+    ]);
+    const rooms = rows
+      .filter((row) => row['r.id'] !== null)
+      .map((row) => Object.fromEntries(ROOM_PROPERTIES.map((p) => [p, row[`r.${p}`]])) as unknown as RoomEntity);
+    return { rooms, total: rows[0]?.total ?? 0 };
   }
 
   findOpenByVisitor(visitorId: string): Promise<RoomEntity | null> {

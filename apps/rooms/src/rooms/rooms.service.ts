@@ -5,10 +5,19 @@ import {
   MESSAGE_EVENTS,
   ROOM_EVENTS,
   type AgentSelectedEvent,
+  type CloseRoomByAgentCommand,
   type CloseRoomCommand,
   type CloseRoomReply,
   type GetOrOpenRoomCommand,
   type GetOrOpenRoomReply,
+  type ListRoomsCommand,
+  type ListRoomsReply,
+  type MarkdownNode,
+  type MessageAuthor,
+  type ServingAgentCommand,
+  type ServingAgentReply,
+  type VisitorSessionCommand,
+  type VisitorSessionReply,
 } from '@livechat/contracts';
 import { CLOCK, Metrics, Outbox, randomId, type Clock } from '@livechat/common';
 import type { Counter, Histogram } from 'prom-client';
@@ -20,6 +29,7 @@ import { MarkdownParser } from '../messages/markdown/markdown.parser.js';
 import { messageEvent } from '../messages/message-event.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
 import { RoutingClient } from '../routing-client/routing.client.js';
+import { toVisitor } from '../visitors/visitor.mapper.js';
 import { VisitorsRepository } from '../visitors/visitors.repository.js';
 import { roomEvent } from './room-event.js';
 import { RoomEntity } from './room.entity.js';
@@ -72,35 +82,54 @@ export class RoomsService {
   async close(cmd: CloseRoomCommand): Promise<CloseRoomReply> {
     const [visitor, md] = await Promise.all([this.visitors.findByToken(cmd.token), this.markdown.parse(VISITOR_CLOSE_COMMENT)]);
     if (!visitor) throw new RpcException(ERRORS.invalidToken);
-    await this.dataSource.transaction(async (manager) => {
-      const room = await this.rooms.findForUpdate(manager, cmd.rid);
+    const closer = { _id: visitor.id, username: visitor.username, ...(visitor.name ? { name: visitor.name } : {}) };
+    await this.closeRoom(cmd.rid, { closer: 'visitor', by: closer, comment: VISITOR_CLOSE_COMMENT, md }, (room) => {
       if (!room || room.visitorId !== visitor.id) throw new RpcException(ERRORS.invalidRoom);
       if (!room.open) throw new RpcException(ERRORS.roomClosed);
-      const now = nextInstant(room, this.clock.now());
-      const changes: Partial<RoomEntity> = {
-        open: false,
-        closedAt: now,
-        closer: 'visitor',
-        closedById: visitor.id,
-        closedByUsername: visitor.username,
-        visitorStatus: 'offline',
-        updatedAt: now,
-        metrics: {
-          ...(room.metrics ?? {}),
-          chatDuration: seconds(room.ts, now),
-          ...(room.servedByTs ? { serviceTimeDuration: seconds(room.servedByTs, now) } : {}),
-        },
-      };
-      const closer = { _id: visitor.id, username: visitor.username, ...(visitor.name ? { name: visitor.name } : {}) };
-      const closing = roomClosedMessage(room.id, closer, VISITOR_CLOSE_COMMENT, md, now);
-      const closed = { ...room, ...changes };
-      await this.rooms.update(manager, room.id, changes);
-      await this.messages.insert(manager, [closing]);
-      await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.closed, closed, now), messageEvent(MESSAGE_EVENTS.sent, closed, closing, now)]);
     });
-    this.closed.inc();
-    this.outbox.flush();
     return { rid: cmd.rid, comment: VISITOR_CLOSE_COMMENT };
+  }
+
+  /**
+   * The serving agent closes the room (SPEC §6a `room.closeByUser`): `closer: "user"`, `closedBy` the
+   * agent, the `livechat-close` message with the comment (empty without one). Errors as the
+   * reference's closeLivechatRoom: no such room, not a room this agent serves, closed already.
+   */
+  async closeByAgent(cmd: CloseRoomByAgentCommand): Promise<void> {
+    const comment = cmd.comment ?? '';
+    const md = await this.markdown.parse(comment);
+    await this.closeRoom(cmd.rid, { closer: 'user', by: cmd.agent, comment, md }, (room) => {
+      if (!room) throw new RpcException(ERRORS.closeInvalidRoom);
+      if (room.servedById !== cmd.agent._id) throw new RpcException(ERRORS.closeNotAuthorized);
+      if (!room.open) throw new RpcException(ERRORS.roomAlreadyClosed);
+    });
+  }
+
+  /** SPEC §6a `livechat/rooms`: rooms newest first, those of `servedBy` (they serve or served) when given. */
+  async list(cmd: ListRoomsCommand): Promise<ListRoomsReply> {
+    const { rooms, total } = await this.rooms.page({ servedBy: cmd.servedBy, open: cmd.open }, { count: cmd.count, offset: cmd.offset });
+    return { rooms: rooms.map(toRoom), count: rooms.length, offset: cmd.offset, total };
+  }
+
+  /** SPEC §5b `livechat/config`: the visitor with this token and their open room, each when there is one. */
+  async visitorSession(cmd: VisitorSessionCommand): Promise<VisitorSessionReply> {
+    const [visitor, room] = await Promise.all([this.visitors.findByToken(cmd.token), this.rooms.findOpenByToken(cmd.token)]);
+    const reply: VisitorSessionReply = {};
+    if (visitor) reply.visitor = toVisitor(visitor);
+    if (visitor && room) reply.room = toRoom(room);
+    return reply;
+  }
+
+  /**
+   * SPEC §5b `livechat/agent.info`: the agent serving the visitor's room (open or closed, as the
+   * reference's findRoom): `invalid-token`, `invalid-room` (unknown, or another visitor's), `invalid-agent`.
+   */
+  async servingAgent(cmd: ServingAgentCommand): Promise<ServingAgentReply> {
+    const [visitor, room] = await Promise.all([this.visitors.findByToken(cmd.token), this.rooms.findById(cmd.rid)]);
+    if (!visitor) throw new RpcException(ERRORS.invalidToken);
+    if (!room || room.visitorId !== visitor.id) throw new RpcException(ERRORS.invalidRoom);
+    if (!room.servedById) throw new RpcException(ERRORS.noServingAgent);
+    return { agentId: room.servedById };
   }
 
   /**
@@ -130,6 +159,44 @@ export class RoomsService {
         this.timeToAgent.observe(Math.max(0, Date.parse(decision.occurredAt) - room.queuedAt.getTime()) / 1000);
       }
     }
+    this.outbox.flush();
+  }
+
+  /**
+   * Closes a room under its row lock, after `check` accepted it: the room's close fields and metrics
+   * (`chatDuration`, `serviceTimeDuration` when served), its `livechat-close` message, `room.closed`
+   * and `message.sent`, in one transaction. The agent's capacity is released by routing, from room.closed.
+   */
+  private async closeRoom(
+    rid: string,
+    close: { closer: 'visitor' | 'user'; by: MessageAuthor; comment: string; md: MarkdownNode[] },
+    check: (room: RoomEntity | null) => asserts room is RoomEntity,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const room = await this.rooms.findForUpdate(manager, rid);
+      check(room);
+      const now = nextInstant(room, this.clock.now());
+      const changes: Partial<RoomEntity> = {
+        open: false,
+        closedAt: now,
+        closer: close.closer,
+        closedById: close.by._id,
+        closedByUsername: close.by.username,
+        visitorStatus: 'offline',
+        updatedAt: now,
+        metrics: {
+          ...(room.metrics ?? {}),
+          chatDuration: seconds(room.ts, now),
+          ...(room.servedByTs ? { serviceTimeDuration: seconds(room.servedByTs, now) } : {}),
+        },
+      };
+      const closing = roomClosedMessage(room.id, close.by, close.comment, close.md, now);
+      const closed = { ...room, ...changes };
+      await this.rooms.update(manager, room.id, changes);
+      await this.messages.insert(manager, [closing]);
+      await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.closed, closed, now), messageEvent(MESSAGE_EVENTS.sent, closed, closing, now)]);
+    });
+    this.closed.inc();
     this.outbox.flush();
   }
 

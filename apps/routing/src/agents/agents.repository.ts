@@ -52,16 +52,21 @@ export class AgentsRepository {
   }
 }
 
+/** SPEC §6: every field always present (no name: the username; no limit of their own: 0). */
 function toAgent(row: AgentRow): Agent {
-  const agent: Agent = {
+  return {
     _id: row.id,
     username: row.username,
+    name: displayName(row),
     status: row.status,
     statusLivechat: row.statusLivechat,
+    maxChats: row.maxChats ?? 0,
     activeChats: row.activeChats,
     departments: row.departments,
   };
-  if (row.name) agent.name = row.name;
-  if (row.maxChats !== null) agent.maxChats = row.maxChats;
-  return agent;
+}
+
+/** An agent's name as every answer shows it: their username when they were created without one. */
+export function displayName(agent: { username: string; name: string | null }): string {
+  return agent.name || agent.username;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import {
   AGENT_LIVECHAT_STATUSES,
   AGENT_PRESENCES,
@@ -18,8 +18,8 @@ export class AgentSchema implements Agent {
   @ApiProperty({ example: 'agent.smith' })
   username: string;
 
-  @ApiPropertyOptional({ example: 'Agent Smith' })
-  name?: string;
+  @ApiProperty({ example: 'Agent Smith', description: 'The username when the agent was created without a name' })
+  name: string;
 
   @ApiProperty({ enum: AGENT_PRESENCES, description: 'Presence' })
   status: AgentPresence;
@@ -27,8 +27,8 @@ export class AgentSchema implements Agent {
   @ApiProperty({ enum: AGENT_LIVECHAT_STATUSES, description: 'Livechat availability' })
   statusLivechat: AgentLivechatStatus;
 
-  @ApiPropertyOptional({ type: 'integer' })
-  maxChats?: number;
+  @ApiProperty({ type: 'integer', description: "The agent's own limit of open rooms; 0: none of their own (Livechat_maximum_chats_per_agent applies)" })
+  maxChats: number;
 
   @ApiProperty({ type: 'integer', description: 'Open rooms the agent serves now' })
   activeChats: number;

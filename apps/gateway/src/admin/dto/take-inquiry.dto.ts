@@ -1,8 +1,9 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
+import { IsOptionalNotNull } from './is-optional-not-null.decorator.js';
 
-/** `POST livechat/inquiries.take` (SPEC §6): `userId` is the agent who takes it. */
+/** `POST livechat/inquiries.take` (SPEC §6, §6a): `userId` is the agent who takes it (required with the operator token). */
 @ApiSchema({ name: 'TakeInquiryBody' })
 export class TakeInquiryDto {
   @ApiProperty({ description: 'The inquiry id (inquiries.queued)', minLength: 1, maxLength: LIMITS.id })
@@ -11,9 +12,10 @@ export class TakeInquiryDto {
   @MaxLength(LIMITS.id)
   inquiryId: string;
 
-  @ApiProperty({ description: 'The agent who takes it', minLength: 1, maxLength: LIMITS.id })
+  @ApiPropertyOptional({ description: "The agent who takes it: required with the operator token; an agent's own (or omitted)", minLength: 1, maxLength: LIMITS.id })
+  @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(LIMITS.id)
-  userId: string;
+  userId?: string;
 }

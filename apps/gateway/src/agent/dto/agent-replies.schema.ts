@@ -1,0 +1,64 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { AGENT_LIVECHAT_STATUSES, AGENT_PRESENCES, type AgentLivechatStatus, type AgentPresence } from '@livechat/contracts';
+import { DATE_DOC, ID_DOC, SuccessReplySchema } from '../../docs/common.schema.js';
+import { MessageSchema } from '../../livechat/dto/message.schema.js';
+import { RoomSchema } from '../../livechat/dto/room.schema.js';
+
+/** The replies of the agents' endpoints (SPEC §6a), for the API document. */
+
+@ApiSchema({ name: 'MeReply' })
+export class MeReplySchema extends SuccessReplySchema {
+  @ApiProperty(ID_DOC)
+  _id: string;
+
+  @ApiProperty({ example: 'agent.smith' })
+  username: string;
+
+  @ApiProperty({ example: 'Agent Smith', description: 'The username when the agent was created without a name' })
+  name: string;
+
+  @ApiProperty({ enum: AGENT_PRESENCES, description: 'Presence' })
+  status: AgentPresence;
+
+  @ApiProperty({ enum: AGENT_LIVECHAT_STATUSES, description: 'Livechat availability' })
+  statusLivechat: AgentLivechatStatus;
+}
+
+@ApiSchema({ name: 'RoomListReply' })
+export class RoomListReplySchema extends SuccessReplySchema {
+  @ApiProperty({ type: () => [RoomSchema], description: 'Newest first' })
+  rooms: RoomSchema[];
+
+  @ApiProperty({ type: 'integer', description: 'Rooms in this answer' })
+  count: number;
+
+  @ApiProperty({ type: 'integer' })
+  offset: number;
+
+  @ApiProperty({ type: 'integer', description: 'Rooms that match, in all' })
+  total: number;
+}
+
+@ApiSchema({ name: 'DeletedMessageTombstone' })
+export class DeletedMessageTombstoneSchema {
+  @ApiProperty({ example: 'SgrsSm3HNGrG5xTmk' })
+  _id: string;
+
+  @ApiProperty(DATE_DOC)
+  _deletedAt: string;
+}
+
+@ApiSchema({ name: 'SyncMessagesResult' })
+export class SyncMessagesResultSchema {
+  @ApiProperty({ type: () => [MessageSchema], description: 'Messages new or edited after lastUpdate, newest first' })
+  updated: MessageSchema[];
+
+  @ApiProperty({ type: () => [DeletedMessageTombstoneSchema], description: 'Messages deleted after lastUpdate' })
+  deleted: DeletedMessageTombstoneSchema[];
+}
+
+@ApiSchema({ name: 'SyncMessagesReply' })
+export class SyncMessagesReplySchema extends SuccessReplySchema {
+  @ApiProperty({ type: () => SyncMessagesResultSchema })
+  result: SyncMessagesResultSchema;
+}

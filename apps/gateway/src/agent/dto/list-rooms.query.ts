@@ -1,0 +1,50 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, Max, Min, MaxLength } from 'class-validator';
+import { LIMITS } from '@livechat/contracts';
+import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
+
+/** SPEC §6a: the default page of `livechat/rooms` (the reference's API_Default_Count), and the most a page holds. */
+export const ROOMS_PAGE = { default: 50, max: 100 } as const;
+
+/**
+ * `GET livechat/rooms` (SPEC §6a). `agents[]` (the reference's query form of a list, repeated for several)
+ * names whose rooms; for an agent it may only name themselves. Any other key is refused.
+ */
+export class ListRoomsQuery {
+  @ApiPropertyOptional({
+    name: 'agents[]',
+    type: [String],
+    description: "Only these agents' rooms (those they serve or served). An agent sees only their own: any other id is 403.",
+  })
+  @IsOptionalNotNull()
+  // One `agents[]=x` arrives as a string, several as a list.
+  @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(LIMITS.id, { each: true })
+  'agents[]'?: string[];
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only open (true) or only closed (false) rooms' })
+  @IsOptionalNotNull()
+  @IsIn(['true', 'false'])
+  open?: 'true' | 'false';
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: ROOMS_PAGE.default, description: `Rooms in the page; above ${ROOMS_PAGE.max} counts as ${ROOMS_PAGE.max}` })
+  @IsOptionalNotNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  count?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'Rooms to skip, newest first' })
+  @IsOptionalNotNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  offset?: number;
+}

@@ -1,0 +1,41 @@
+import { BadRequestException } from '@nestjs/common';
+import { IsDefined, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { apiValidationPipe } from './validation.pipe.js';
+
+class Query {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5)
+  token: string;
+
+  @IsDefined({ message: 'error-own-message' })
+  @IsString()
+  @MaxLength(5)
+  named: string;
+}
+
+async function refusal(value: Record<string, unknown>): Promise<string> {
+  try {
+    await apiValidationPipe(true).transform(value, { type: 'query', metatype: Query });
+  } catch (err) {
+    expect(err).toBeInstanceOf(BadRequestException);
+    return (err as BadRequestException).message;
+  }
+  throw new Error('accepted');
+}
+
+describe('apiValidationPipe', () => {
+  it('says a missing parameter is missing, whatever rule would fail first', async () => {
+    expect(await refusal({ named: 'x' })).toBe("'token' is required");
+  });
+
+  it("keeps a DTO's own message for a missing parameter (the reference's words)", async () => {
+    expect(await refusal({ token: 'x' })).toBe('error-own-message');
+  });
+
+  it('names what is wrong with a parameter that is there', async () => {
+    expect(await refusal({ token: 'toolong', named: 'x' })).toBe("'token' must be shorter than or equal to 5 characters");
+    expect(await refusal({ token: '', named: 'x' })).toBe("'token' should not be empty");
+    expect(await refusal({ token: 'x', named: 'x', other: 1 })).toBe("unknown parameter 'other'");
+  });
+});

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { LIMITS } from '@livechat/contracts';
+import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
+
+/** `GET livechat/config` (SPEC §5b). Any other key is refused. */
+export class WidgetConfigQuery {
+  @ApiPropertyOptional({ description: 'A visitor token: the answer then carries the visitor, their open room and its agent', maxLength: LIMITS.token })
+  @IsOptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.token)
+  token?: string;
+
+  @ApiPropertyOptional({ description: 'A department (id or name): `online` is then counted for it and its fallback chain', maxLength: LIMITS.id })
+  @IsOptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.id)
+  department?: string;
+}
+
+/** `GET livechat/agent.info/:rid/:token` (SPEC §5b). */
+export class AgentInfoParams {
+  @ApiProperty({ description: "The visitor's room", minLength: 1, maxLength: LIMITS.id })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.id)
+  rid: string;
+
+  @ApiProperty({ description: 'The visitor token', minLength: 1, maxLength: LIMITS.token, example: 'visitor-token-1' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.token)
+  token: string;
+}
