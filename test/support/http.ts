@@ -122,6 +122,73 @@ export class Api {
     const query = department ? `?department=${department}` : '';
     return ok(await this.get<{ inquiries: Record<string, any>[] }>(`/api/v1/livechat/inquiries.queued${query}`, { admin: true })).inquiries;
   }
+
+  /** users.createToken: a new token for the agent (SPEC §6a). */
+  async createToken(userId: string): Promise<AgentCredentials> {
+    const res = await this.post<{ data: { userId: string; authToken: string } }>('/api/v1/users.createToken', { userId }, { admin: true });
+    return ok(res).data;
+  }
+
+  /** The agent's side of the API with these credentials (X-User-Id + X-Auth-Token). */
+  as(credentials: AgentCredentials): AgentApi {
+    return new AgentApi(this, credentials);
+  }
+}
+
+export interface AgentCredentials {
+  userId: string;
+  authToken: string;
+}
+
+/** An agent's requests (SPEC §6a), each answered as it came (status and body). */
+export class AgentApi {
+  constructor(
+    readonly api: Api,
+    readonly credentials: AgentCredentials,
+  ) {}
+
+  get headers(): Record<string, string> {
+    return { 'x-user-id': this.credentials.userId, 'x-auth-token': this.credentials.authToken };
+  }
+
+  request<T = Record<string, any>>(method: string, path: string, body?: unknown) {
+    return this.api.request<T>(method, path, { body, headers: this.headers });
+  }
+
+  me() {
+    return this.request('GET', '/api/v1/me');
+  }
+
+  logout() {
+    return this.request('POST', '/api/v1/logout');
+  }
+
+  setStatus(status: 'available' | 'not-available', agentId?: string) {
+    return this.request('POST', '/api/v1/livechat/agent.status', agentId === undefined ? { status } : { status, agentId });
+  }
+
+  take(inquiryId: string, userId?: string) {
+    return this.request<{ inquiry: Record<string, any> }>('POST', '/api/v1/livechat/inquiries.take', userId === undefined ? { inquiryId } : { inquiryId, userId });
+  }
+
+  rooms(query = '') {
+    return this.request<{ rooms: Record<string, any>[]; count: number; offset: number; total: number }>('GET', `/api/v1/livechat/rooms${query}`);
+  }
+
+  send(message: Record<string, unknown>) {
+    return this.request<{ message: Record<string, any> }>('POST', '/api/v1/chat.sendMessage', { message });
+  }
+
+  sync(roomId: string, lastUpdate: string) {
+    return this.request<{ result: { updated: Record<string, any>[]; deleted: { _id: string; _deletedAt: string }[] } }>(
+      'GET',
+      `/api/v1/chat.syncMessages?${new URLSearchParams({ roomId, lastUpdate })}`,
+    );
+  }
+
+  close(rid: string, comment?: string) {
+    return this.request('POST', '/api/v1/livechat/room.closeByUser', comment === undefined ? { rid } : { rid, comment });
+  }
 }
 
 function ok<T>(res: ApiResponse<T>): ApiResponse<T>['body'] {
