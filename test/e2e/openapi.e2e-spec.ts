@@ -37,9 +37,11 @@ const VISITOR_ENDPOINTS: [Method, string][] = [
   ['GET', '/api/v1/livechat/message/{_id}'],
   ['PUT', '/api/v1/livechat/message/{_id}'],
   ['DELETE', '/api/v1/livechat/message/{_id}'],
+  ['GET', '/api/v1/livechat/config'],
+  ['GET', '/api/v1/livechat/agent.info/{rid}/{token}'],
 ];
 
-/** SPEC §6: the operator endpoints (X-Auth-Token). */
+/** SPEC §6, §6a: the operator endpoints (X-Auth-Token). */
 const OPERATOR_ENDPOINTS: [Method, string][] = [
   ['POST', '/api/v1/livechat/users/agent'],
   ['GET', '/api/v1/livechat/users/agent'],
@@ -53,11 +55,29 @@ const OPERATOR_ENDPOINTS: [Method, string][] = [
   ['POST', '/api/v1/settings/{_id}'],
   ['GET', '/api/v1/livechat/inquiries.queued'],
   ['POST', '/api/v1/livechat/inquiries.take'],
+  ['POST', '/api/v1/users.createToken'],
 ];
 
-const SPEC_ENDPOINTS = [...VISITOR_ENDPOINTS, ...OPERATOR_ENDPOINTS];
+/** SPEC §6a: an agent's own actions (X-User-Id + X-Auth-Token, never the operator token). */
+const AGENT_ENDPOINTS: [Method, string][] = [
+  ['GET', '/api/v1/me'],
+  ['POST', '/api/v1/logout'],
+  ['POST', '/api/v1/chat.sendMessage'],
+  ['GET', '/api/v1/chat.syncMessages'],
+  ['POST', '/api/v1/livechat/room.closeByUser'],
+];
 
-const WITH_INPUT = SPEC_ENDPOINTS.filter(([method, path]) => method === 'POST' || method === 'PUT' || path.endsWith('}'));
+/** SPEC §6a: endpoints the operator calls for any agent and an agent for themselves. */
+const SHARED_ENDPOINTS: [Method, string][] = [
+  ['POST', '/api/v1/livechat/agent.status'],
+  ['POST', '/api/v1/livechat/inquiries.take'],
+  ['GET', '/api/v1/livechat/rooms'],
+];
+
+const SPEC_ENDPOINTS = [...VISITOR_ENDPOINTS, ...OPERATOR_ENDPOINTS, ...AGENT_ENDPOINTS, ['GET', '/api/v1/livechat/rooms'] as [Method, string]];
+
+/** Endpoints that take a body or path parameters (logout takes none). */
+const WITH_INPUT = SPEC_ENDPOINTS.filter(([method, path]) => (method === 'POST' || method === 'PUT' || path.endsWith('}')) && path !== '/api/v1/logout');
 
 describe('the OpenAPI document and the Swagger UI', () => {
   let stack: TestStack;
@@ -125,7 +145,7 @@ describe('the OpenAPI document and the Swagger UI', () => {
     );
   });
 
-  it('lists every endpoint of SPEC §3–§6 with its method', () => {
+  it('lists every endpoint of SPEC §3–§6a with its method', () => {
     const missing = SPEC_ENDPOINTS.filter(([method, path]) => !doc.paths[path]?.[method.toLowerCase()]);
     expect(missing).toEqual([]);
   });
@@ -182,6 +202,11 @@ describe('the OpenAPI document and the Swagger UI', () => {
     ['POST', '/api/v1/livechat/message', 'message', 'Message'],
     ['GET', '/api/v1/livechat/message/{_id}', 'message', 'Message'],
     ['PUT', '/api/v1/livechat/message/{_id}', 'message', 'Message'],
+    ['POST', '/api/v1/chat.sendMessage', 'message', 'Message'],
+    ['GET', '/api/v1/livechat/config', 'config', 'WidgetConfig'],
+    ['GET', '/api/v1/livechat/agent.info/{rid}/{token}', 'agent', 'AgentInfo'],
+    ['POST', '/api/v1/users.createToken', 'data', 'AgentToken'],
+    ['GET', '/api/v1/chat.syncMessages', 'result', 'SyncMessagesResult'],
   ] as [Method, string, string, string][])('documents the %s %s reply with its %s object', (method, path, field, schemaName) => {
     const reply = replySchema(method, path, '200');
     expect(resolve(reply.properties?.[field])).toBe(doc.components.schemas[schemaName]);
@@ -200,11 +225,36 @@ describe('the OpenAPI document and the Swagger UI', () => {
     expect(doc.components.securitySchemes?.['X-Auth-Token']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' });
   });
 
+  it('defines the X-User-Id security scheme of the agents: an API key in the header', () => {
+    expect(doc.components.securitySchemes?.['X-User-Id']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-User-Id' });
+  });
+
   it.each(OPERATOR_ENDPOINTS)('requires X-Auth-Token on %s %s and documents its 401', (method, path) => {
     const op = operation(method, path);
     expect(op.security).toContainEqual({ 'X-Auth-Token': [] });
     expect(op.tags).toEqual(['operators']);
     expect(replySchema(method, path, '401').properties?.error).toMatchObject({ enum: ['unauthorized'] });
+  });
+
+  it.each(OPERATOR_ENDPOINTS.filter(([m, p]) => !SHARED_ENDPOINTS.some(([sm, sp]) => sm === m && sp === p)))(
+    "documents the 403 of an agent's credentials on %s %s",
+    (method, path) => {
+      expect(operation(method, path).security).toEqual([{ 'X-Auth-Token': [] }]);
+      expect(replySchema(method, path, '403').properties?.error).toMatchObject({ enum: ['unauthorized'] });
+    },
+  );
+
+  it.each(AGENT_ENDPOINTS)("requires an agent's X-User-Id and X-Auth-Token, together, on %s %s", (method, path) => {
+    const op = operation(method, path);
+    expect(op.security).toEqual([{ 'X-User-Id': [], 'X-Auth-Token': [] }]);
+    expect(op.tags).toEqual(['agents']);
+    expect(replySchema(method, path, '401').properties?.error).toMatchObject({ enum: ['unauthorized'] });
+  });
+
+  it.each(SHARED_ENDPOINTS)('takes the operator token or an agent acting for themselves on %s %s (403 for another agent)', (method, path) => {
+    const op = operation(method, path);
+    expect(op.security).toEqual([{ 'X-Auth-Token': [] }, { 'X-User-Id': [], 'X-Auth-Token': [] }]);
+    expect(replySchema(method, path, '403').properties?.error).toMatchObject({ enum: ['unauthorized'] });
   });
 
   it.each(VISITOR_ENDPOINTS)('asks no operator token on %s %s', (method, path) => {

@@ -93,6 +93,18 @@ const ROUTES: OperatorRoute[] = [
   },
   {
     method: 'POST',
+    path: '/api/v1/users.createToken',
+    body: { userId: 'agent-1' },
+    badBodies: [
+      ['an unknown key', { userId: 'agent-1', username: 'agent-1' }],
+      ['no userId', {}],
+      ['an empty userId', { userId: '' }],
+      ['a numeric userId', { userId: 1 }],
+      ['a userId over 256 characters', { userId: LONG }],
+    ],
+  },
+  {
+    method: 'POST',
     path: '/api/v1/livechat/department',
     body: { department: DEPARTMENT, agents: [{ agentId: 'agent-1', count: 0, order: 1 }] },
     badBodies: departmentBadBodies,

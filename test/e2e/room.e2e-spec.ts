@@ -232,6 +232,15 @@ describe('GET livechat/room and POST livechat/room.close', () => {
       expect(await countRooms()).toBe(before);
     });
 
+    it.each([
+      ['no token', ''],
+      ['no token, another key given', '?rid=x'],
+    ])("says the token is missing when there is %s", async (_label, query) => {
+      const res = await api.get(`/api/v1/livechat/room${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ success: false, error: "'token' is required" });
+    });
+
     it('answers 404 in the envelope for an unknown route', async () => {
       const res = await api.get('/api/v1/livechat/nothing-here');
       expect(res.status).toBe(404);

@@ -38,6 +38,24 @@ describe('routing (SPEC §4, §6, §7)', () => {
     return { id: saved.department._id as string, ids };
   }
 
+  describe('the agents list (SPEC §6)', () => {
+    it('answers every field of every agent: maxChats 0 and the username as name when created without them', async () => {
+      const [bare, full] = [uniq('bare'), uniq('full')];
+      const bareId = await api.createAgent(bare);
+      const fullId = await api.createAgent(full, { name: 'Full Name', maxChats: 4 });
+      const listed = await api.agents();
+      expect(listed.find((a) => a._id === bareId)).toEqual({
+        _id: bareId, username: bare, name: bare, status: 'online', statusLivechat: 'available', maxChats: 0, activeChats: 0, departments: [],
+      });
+      expect(listed.find((a) => a._id === fullId)).toMatchObject({ name: 'Full Name', maxChats: 4 });
+      for (const agent of listed) {
+        expect(Object.keys(agent).sort()).toEqual(['_id', 'activeChats', 'departments', 'maxChats', 'name', 'status', 'statusLivechat', 'username']);
+      }
+      const one = await api.get<{ user: Record<string, unknown> }>(`/api/v1/livechat/users/agent/${bareId}`, { admin: true });
+      expect(one.body.user).toMatchObject({ maxChats: 0, name: bare });
+    });
+  });
+
   describe('Auto_Selection', () => {
     it('serves the agent with the fewest routed chats, ties by department order', async () => {
       const [a, b, c] = [uniq('auto-a'), uniq('auto-b'), uniq('auto-c')];

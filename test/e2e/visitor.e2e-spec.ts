@@ -135,4 +135,45 @@ describe('visitor endpoints', () => {
     expect(huge.body.success).toBe(false);
     expect(await stack.db.query(`SELECT 1 FROM rooms.visitors WHERE token = 'v-huge'`)).toHaveLength(0);
   });
+
+  it.each([
+    ['2 MiB', 2, 'application/json'],
+    ['8 MiB', 8, 'application/json'],
+    ['32 MiB', 32, 'application/json'],
+    ['8 MiB of text/plain', 8, 'text/plain'],
+  ] as const)(
+    "answers a %s body to Node's fetch while it is still sending it (no EPIPE), and the connection serves on",
+    async (_label, mebibytes, contentType) => {
+      // fetch keeps sending while the answer comes: the gateway must read and drop the rest rather than close
+      // the connection under it (before, fetch failed with EPIPE for bodies a few MiB over the limit).
+      const body = JSON.stringify({ visitor: { token: `v-huge-${mebibytes}`, name: 'x'.repeat(mebibytes * 1024 * 1024) } });
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const res = await fetch(`${stack.baseUrl}/api/v1/livechat/visitor`, { method: 'POST', headers: { 'content-type': contentType }, body });
+        expect(res.status).toBe(400);
+        expect(await res.json()).toMatchObject({ success: false, error: expect.any(String) });
+        expect((await fetch(`${stack.baseUrl}/health`)).status).toBe(200);
+      }
+      expect(await stack.db.query(`SELECT 1 FROM rooms.visitors WHERE token LIKE 'v-huge-%'`)).toHaveLength(0);
+    },
+  );
+
+  it("answers a chunked body over 1 MiB to Node's fetch (no content-length: refused once 1 MiB is read)", async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 4 * 1024 * 1024) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${stack.baseUrl}/api/v1/livechat/visitor`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ success: false, error: 'Request body is too large' });
+  });
 });

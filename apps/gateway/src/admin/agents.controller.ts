@@ -27,15 +27,15 @@ import { CreateAgentDto } from './dto/create-agent.dto.js';
 import { IdParam } from './dto/id.param.js';
 import { SetAgentStatusDto } from './dto/set-agent-status.dto.js';
 
-/** Livechat agents (SPEC §6), owned by the routing service. The operator's, but for an agent's own availability (SPEC §6a). */
+/** Livechat agents (SPEC §6), owned by the routing service. The operator's, but for an agent's own availability (SPEC §6a): `Allow` per endpoint (on the class it would add to each one's). */
 @Controller('api/v1/livechat')
-@Allow(AUDIENCES.operator)
 @ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class AgentsController {
   constructor(private readonly rpc: NatsRpc) {}
 
   @Post('users/agent')
+  @Allow(AUDIENCES.operator)
   @HttpCode(200)
   @ApiOperation({ summary: 'Create an agent', description: 'A new agent starts with status online and statusLivechat available.' })
   @ApiOkResponse({ type: CreateAgentReplySchema })
@@ -46,6 +46,7 @@ export class AgentsController {
   }
 
   @Get('users/agent')
+  @Allow(AUDIENCES.operator)
   @ApiOperation({ summary: 'List the agents' })
   @ApiOkResponse({ type: AgentListReplySchema })
   @ApiRejects()
@@ -54,6 +55,7 @@ export class AgentsController {
   }
 
   @Get('users/agent/:_id')
+  @Allow(AUDIENCES.operator)
   @ApiOperation({ summary: 'Get an agent', description: 'An unknown id answers `{"user": null}`.' })
   @ApiOkResponse({ type: AgentReplySchema })
   @ApiRejects("'_id' must be shorter than or equal to 256 characters")
@@ -63,6 +65,7 @@ export class AgentsController {
   }
 
   @Delete('users/agent/:_id')
+  @Allow(AUDIENCES.operator)
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete an agent', description: "The agent's open rooms go back to the queue, at their original place." })
   @ApiOkResponse({ type: SuccessReplySchema })

@@ -19,13 +19,13 @@ import { TakeInquiryDto } from './dto/take-inquiry.dto.js';
 
 /** The waiting queue (SPEC §6): rooms nobody serves yet, oldest first. An agent may take one for themselves (SPEC §6a). */
 @Controller('api/v1/livechat')
-@Allow(AUDIENCES.operator)
 @ApiOperatorController()
 @UseInterceptors(SuccessEnvelopeInterceptor)
 export class InquiriesController {
   constructor(private readonly rpc: NatsRpc) {}
 
   @Get('inquiries.queued')
+  @Allow(AUDIENCES.operator)
   @ApiOperation({ summary: 'List the waiting rooms, oldest first', description: 'Every waiting room, whatever the routing method.' })
   @ApiOkResponse({ type: InquiryListReplySchema })
   @ApiRejects("unknown parameter 'foo'")
