@@ -90,7 +90,7 @@ describe('the operator console', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*script-src 'sha256-/);
     const html = await res.text();
-    expect(html).toContain('operator console');
+    expect(html).toContain('livechat <span>console</span>');
     expect(html).not.toContain(ADMIN_TOKEN);
   });
 
@@ -179,6 +179,100 @@ describe('the operator console', () => {
       lastMessage: { msg: said, from: 'visitor', username: room.v.username, ts: sent.body.message.ts },
     });
     expect(JSON.stringify(listed)).not.toContain(room.v.token);
+  });
+
+  it("gives an agent a view of their own: sign in with their credentials, see their rooms, read and answer a chat, close it", async () => {
+    const scriptErrors: string[] = [];
+    const agentPage = await browser.newPage();
+    agentPage.on('pageerror', (err) => scriptErrors.push(err.message));
+    agentPage.on('console', (msg) => {
+      if (msg.type() === 'error' && !/status of 401/.test(msg.text())) scriptErrors.push(msg.text());
+    });
+    await chat.retireAllAgents();
+    const username = 'console-bob';
+    const agentId = await api.createAgent(username, { name: 'Bob Console' });
+    const credentials = await api.createToken(agentId);
+    const { token, room } = await chat.openRoom({ name: 'Vic <b>Visitor</b>' });
+    const rid = room._id as string;
+    await chat.servedBy(token, rid);
+    const said = 'My parcel <img src=x onerror="window.__injected=3"> is late';
+    expect((await api.sendMessage({ token, rid, msg: said })).status).toBe(200);
+
+    await agentPage.goto(`${stack.baseUrl}/console`);
+    // Wrong credentials: refused, nothing kept.
+    await agentPage.check('#login input[value=agent]');
+    await agentPage.fill('#user-id', agentId);
+    await agentPage.fill('#token', 'not-the-token');
+    await agentPage.click('#login button[type=submit]');
+    await eventuallyInPage(async () => expect(await agentPage.textContent('#login-error')).toMatch(/agent credentials were refused/));
+    expect(await agentPage.evaluate(() => sessionStorage.length)).toBe(0);
+
+    // The agent's own credentials.
+    await agentPage.check('#login input[value=agent]');
+    await agentPage.fill('#user-id', credentials.userId);
+    await agentPage.fill('#token', credentials.authToken);
+    await agentPage.click('#login button[type=submit]');
+    await eventuallyInPage(async () => {
+      expect(await agentPage.isVisible('#agent-view')).toBe(true);
+      expect(await agentPage.textContent('#me-name')).toBe(`Bob Console (${username})`);
+    });
+    expect(await agentPage.isVisible('#dashboard')).toBe(false);
+    const row = agentPage.locator(`#my-rooms tbody tr[data-rid="${rid}"]`);
+    await eventuallyInPage(async () => {
+      expect(await row.locator('.last-message .text').textContent()).toBe(said);
+      expect(await row.locator('.response').textContent()).toBe('awaiting reply');
+    });
+
+    // Read the chat: the visitor's words as text, the agent's joining as a system line.
+    await row.click();
+    await eventuallyInPage(async () => {
+      expect(await agentPage.locator('#messages li.visitor .text').allTextContents()).toEqual([said]);
+      expect(await agentPage.locator('#messages li.system .text').allTextContents()).toEqual([`${username} joined the chat`]);
+    });
+    expect(await agentPage.textContent('#conversation-title')).toBe('Vic <b>Visitor</b>');
+    expect(await agentPage.locator('#messages img, #conversation-title b').count()).toBe(0);
+
+    // Answer it: the visitor reads the answer, the room is answered.
+    const answer = 'Sorry about that: it arrives *tomorrow*.';
+    await agentPage.fill('#reply', answer);
+    await agentPage.click('#send-reply');
+    await eventuallyInPage(async () => expect(await agentPage.locator('#messages li.agent .text').allTextContents()).toEqual([answer]));
+    expect(await agentPage.inputValue('#reply')).toBe('');
+    const history = await api.history(rid, { token });
+    expect(history.body.messages[0]).toMatchObject({ msg: answer, u: { _id: agentId, username } });
+    await eventuallyInPage(async () => expect(await row.locator('.response').textContent()).toBe('answered'));
+    // The visitor writes again: it shows up in the open chat without a reload.
+    expect((await api.sendMessage({ token, rid, msg: 'Thanks!' })).status).toBe(200);
+    await eventuallyInPage(async () => expect(await agentPage.locator('#messages li.visitor .text').allTextContents()).toEqual([said, 'Thanks!']));
+
+    // Availability: their own.
+    await agentPage.click('#toggle-availability');
+    await eventuallyInPage(async () => expect((await api.agents()).find((a) => a._id === agentId)?.statusLivechat).toBe('not-available'));
+    await eventuallyInPage(async () => expect(await agentPage.textContent('#me-availability')).toContain('not-available'));
+    await agentPage.click('#toggle-availability');
+    await eventuallyInPage(async () => expect((await api.agents()).find((a) => a._id === agentId)?.statusLivechat).toBe('available'));
+
+    // Close it with a comment.
+    await agentPage.fill('#close-comment', 'Resolved');
+    await agentPage.click('#close-room');
+    await eventuallyInPage(async () => {
+      expect(await agentPage.locator('#messages li.system .text').last().textContent()).toBe(`Chat closed by ${username}: Resolved`);
+      expect(await row.locator('.state').textContent()).toBe('closed');
+      expect(await agentPage.isDisabled('#reply')).toBe(true);
+    });
+    const [closed] = await stack.db.query<Record<string, unknown>>('SELECT open, closer, closed_by_id FROM rooms.rooms WHERE id = $1', [rid]);
+    expect(closed).toEqual({ open: false, closer: 'user', closed_by_id: agentId });
+    await agentPage.screenshot({ path: join(LOG_DIR, 'console-agent.png'), fullPage: true });
+    expect(await agentPage.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+
+    // Signing out revokes the token: it is refused afterwards, everywhere.
+    await agentPage.click('#logout');
+    await eventuallyInPage(async () => expect(await agentPage.isVisible('#login')).toBe(true));
+    expect(await agentPage.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await agentPage.locator('#my-rooms tbody tr, #messages li').count()).toBe(0);
+    await eventuallyInPage(async () => expect((await api.as(credentials).me()).status).toBe(401));
+    expect(scriptErrors).toEqual([]);
+    await agentPage.close();
   });
 
   it('refills the recent rooms from the stream after a gateway restart', async () => {

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The operator console page: one HTML document with its CSS and vanilla JS inline, no framework and
- * no build step. It lives in this module (not in an .html file) so that `nest build`, which emits
- * only what tsc compiles, ships it without an assets step. Written with String.raw: what is between
- * the backticks is sent byte for byte (no backslash escapes are processed, and it holds no `${`).
+ * The console page: one HTML document with its CSS and vanilla JS inline, no framework and no build
+ * step. It lives in this module (not in an .html file) so that `nest build`, which emits only what tsc
+ * compiles, ships it without an assets step. Written with String.raw: what is between the backticks is
+ * sent byte for byte (no backslash escapes are processed, and it holds no `${`).
  *
- * The page holds no data: it asks for the operator token, keeps it in sessionStorage (this tab only)
- * and polls the operator endpoints with `X-Auth-Token`. Everything it shows is put in the page with
- * textContent and DOM nodes, never parsed as HTML: visitor names are whatever visitors typed.
+ * Two views, one sign-in: the operator (the operator token, `X-Auth-Token`) sees the agents, the queue
+ * and the recent rooms; an agent (their `X-User-Id` and token, SPEC §6a) sees their rooms, reads a
+ * chat (chat.syncMessages), answers it (chat.sendMessage), closes it (room.closeByUser) and sets their
+ * availability. The page holds no data: the credentials stay in sessionStorage (this tab only) and
+ * every request carries them. Everything it shows is put in the page with textContent and DOM nodes,
+ * never parsed as HTML: visitor names and messages are whatever visitors typed.
  */
 
 const STYLE = String.raw`
@@ -64,17 +67,42 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--m
 .group li { padding: 3px 0; overflow-wrap: anywhere; }
 .age { color: var(--warn); font-weight: 600; margin-left: 6px; }
 .empty { color: var(--muted); font-style: italic; margin: 4px 0; }
+#login fieldset { border: 0; padding: 0; margin: 0 0 12px; display: flex; gap: 16px; }
+#login fieldset label { display: inline; font-weight: 400; margin: 0; }
+#login fieldset input { width: auto; margin: 0 4px 0 0; }
+#agent-view { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 20px; }
+#agent-view[hidden] { display: none; }
+#me-section { grid-column: 1 / -1; display: flex; align-items: center; gap: 16px; }
+#me-section h2 { margin: 0; }
+#my-rooms tbody tr { cursor: pointer; }
+#my-rooms tbody tr.selected td { background: #eef3fd; }
+#messages { list-style: none; margin: 0 0 12px; padding: 0; max-height: 480px; overflow-y: auto; }
+#messages li { padding: 6px 10px; margin: 6px 0; border-radius: 8px; max-width: 80%; overflow-wrap: anywhere; white-space: pre-wrap; }
+#messages li.visitor { background: #eef0f3; }
+#messages li.agent { background: #e3ecfd; margin-left: auto; }
+#messages li.system { background: none; color: var(--muted); font-style: italic; text-align: center; max-width: none; }
+#messages .meta { display: block; font-size: 11px; color: var(--muted); white-space: normal; }
+#reply-form, #close-form { display: flex; gap: 8px; margin-top: 8px; }
+#reply { flex: 1; font: inherit; padding: 8px; border: 1px solid var(--line); border-radius: 6px; resize: vertical; }
+#close-comment { flex: 1; font: inherit; padding: 7px 10px; border: 1px solid var(--line); border-radius: 6px; }
+button.secondary { background: #3a4356; }
+button:disabled { opacity: .5; cursor: default; }
 @media (max-width: 900px) { #dashboard { grid-template-columns: 1fr; } }
 `;
 
 const SCRIPT = String.raw`
 (function () {
   'use strict';
-  var TOKEN_KEY = 'livechat.operatorToken';
+  var OPERATOR_KEY = 'livechat.operatorToken';
+  var AGENT_KEY = 'livechat.agentCredentials';
   var POLL_MS = 1500;
   var RECENT_ROOMS = 25;
+  var MY_ROOMS = 50;
+  var EPOCH = '1970-01-01T00:00:00.000Z';
   var generation = 0;
   var timer = null;
+  /** The agent view's open chat: its room, its messages by id, and the newest change read (chat.syncMessages). */
+  var chat = null;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -107,23 +135,44 @@ const SCRIPT = String.raw`
     return isNaN(d.getTime()) ? '' : d.toLocaleTimeString();
   }
 
-  function token() { return sessionStorage.getItem(TOKEN_KEY); }
+  /** Who this tab is signed in as: {kind: 'operator', token} or {kind: 'agent', userId, authToken}, or null. */
+  function session() {
+    var operatorToken = sessionStorage.getItem(OPERATOR_KEY);
+    if (operatorToken) return { kind: 'operator', token: operatorToken };
+    try {
+      var agent = JSON.parse(sessionStorage.getItem(AGENT_KEY) || 'null');
+      if (agent && typeof agent.userId === 'string' && typeof agent.authToken === 'string') {
+        return { kind: 'agent', userId: agent.userId, authToken: agent.authToken };
+      }
+    } catch (e) { /* not ours: signed out below */ }
+    return null;
+  }
+
+  function credentials() {
+    var s = session();
+    if (!s) return {};
+    return s.kind === 'agent' ? { 'X-User-Id': s.userId, 'X-Auth-Token': s.authToken } : { 'X-Auth-Token': s.token };
+  }
 
   function Unauthorized() {}
 
-  /** GET an operator endpoint; resolves with the body, rejects with Unauthorized on 401. */
-  function call(path) {
+  /** Calls the API (GET, or POST with a JSON body); resolves with the body, rejects with Unauthorized on 401. */
+  function call(path, body) {
+    var headers = credentials();
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch('/api/v1' + path, {
-      headers: { 'X-Auth-Token': token() || '' },
+      method: body === undefined ? 'GET' : 'POST',
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
       credentials: 'omit',
     }).then(function (res) {
-      return res.json().catch(function () { return {}; }).then(function (body) {
+      return res.json().catch(function () { return {}; }).then(function (reply) {
         if (res.status === 401) throw new Unauthorized();
-        if (!res.ok || !body || body.success !== true) {
-          throw new Error(path.split('?')[0] + ': ' + res.status + (body && body.error ? ' ' + body.error : ''));
+        if (!res.ok || !reply || reply.success !== true) {
+          throw new Error(path.split('?')[0] + ': ' + res.status + (reply && reply.error ? ' ' + reply.error : ''));
         }
-        return body;
+        return reply;
       });
     });
   }
@@ -142,6 +191,8 @@ const SCRIPT = String.raw`
     return names;
   }
 
+  // ── The operator's view ───────────────────────────────────────────────────────────────────
+
   function renderAgents(users, names) {
     var rows = users.slice().sort(function (a, b) { return a.username < b.username ? -1 : a.username > b.username ? 1 : 0; })
       .map(function (a) {
@@ -154,7 +205,7 @@ const SCRIPT = String.raw`
         ]);
         var departments = (a.departments || []).map(function (id) { return names[id] || id; }).join(', ');
         return h('tr', { 'data-agent-id': a._id, 'data-username': a.username }, [
-          h('td', {}, [h('strong', {}, [a.username]), a.name ? h('div', { class: 'sub' }, [a.name]) : null]),
+          h('td', {}, [h('strong', {}, [a.username]), a.name && a.name !== a.username ? h('div', { class: 'sub' }, [a.name]) : null]),
           h('td', { class: 'presence' }, [badge(a.status)]),
           h('td', { class: 'availability' }, [badge(a.statusLivechat)]),
           load,
@@ -195,7 +246,7 @@ const SCRIPT = String.raw`
     setCount('queue-count', inquiries.length);
   }
 
-  /** The room's last visitor or agent message, and who wrote it when. */
+  /** The room's last visitor or agent message (as rooms.recent reduces it), and who wrote it when. */
   function lastMessage(r) {
     var m = r.lastMessage;
     if (!m) return h('td', { class: 'last-message' }, [h('span', { class: 'sub' }, ['no message yet'])]);
@@ -226,30 +277,22 @@ const SCRIPT = String.raw`
       ' room and message events (at most ' + reply.feed.capacity + ')' + (reply.feed.live ? '.' : ' \u2014 event feed reconnecting.');
   }
 
-  function clearDashboard() {
-    ['agents', 'rooms'].forEach(function (id) { byId(id).tBodies[0].replaceChildren(); });
-    byId('queue').replaceChildren();
-    ['agents-count', 'queue-count', 'rooms-count'].forEach(function (id) { setCount(id, null); });
-    byId('rooms-feed').textContent = '';
-  }
-
-  function signOut(message) {
-    generation += 1;
-    clearTimeout(timer);
-    sessionStorage.removeItem(TOKEN_KEY);
-    clearDashboard();
-    byId('dashboard').hidden = true;
-    byId('logout').hidden = true;
-    byId('login').hidden = false;
-    byId('login-error').textContent = message || '';
-    byId('login-error').hidden = !message;
-    byId('status').replaceChildren();
-    byId('token').value = '';
-    byId('token').focus();
-  }
-
   function settle(promise) {
     return promise.then(function (value) { return { value: value }; }, function (error) { return { error: error }; });
+  }
+
+  function failures(results) {
+    return results.filter(function (r) { return r.error; }).map(function (r) {
+      return r.error instanceof TypeError ? 'gateway unreachable' : String(r.error.message || r.error);
+    });
+  }
+
+  function showView(id) {
+    byId('login').hidden = true;
+    byId('login-error').hidden = true;
+    byId('dashboard').hidden = id !== 'dashboard';
+    byId('agent-view').hidden = id !== 'agent-view';
+    byId('logout').hidden = false;
   }
 
   function refresh() {
@@ -269,58 +312,289 @@ const SCRIPT = String.raw`
       if (results[0].value) renderAgents(results[0].value.users, names);
       if (results[2].value) renderQueue(results[2].value.inquiries, names);
       if (results[3].value) renderRooms(results[3].value, names);
-      var failed = results.filter(function (r) { return r.error; }).map(function (r) {
-        return r.error instanceof TypeError ? 'gateway unreachable' : String(r.error.message || r.error);
-      });
-      byId('login').hidden = true;
-      byId('login-error').hidden = true;
-      byId('dashboard').hidden = false;
-      byId('logout').hidden = false;
+      var failed = failures(results);
+      showView('dashboard');
       setStatus(failed.length ? 'Partly stale: ' + failed.join('; ') : 'Live \u00b7 updated ' + new Date().toLocaleTimeString(), failed.length > 0);
       timer = setTimeout(refresh, POLL_MS);
     });
+  }
+
+  // ── An agent's view ───────────────────────────────────────────────────────────────────────
+
+  function renderMe(me) {
+    byId('me-name').textContent = me.name && me.name !== me.username ? me.name + ' (' + me.username + ')' : me.username;
+    byId('me-availability').replaceChildren(badge(me.statusLivechat), ' ', badge(me.status));
+    var toggle = byId('toggle-availability');
+    toggle.textContent = me.statusLivechat === 'available' ? 'Become not-available' : 'Become available';
+    toggle.setAttribute('data-next', me.statusLivechat === 'available' ? 'not-available' : 'available');
+  }
+
+  function renderMyRooms(rooms) {
+    var rows = rooms.map(function (r) {
+      var m = r.lastMessage;
+      var response = !r.open ? '\u2014' : r.waitingResponse ? badge('awaiting reply', 'awaiting') : badge('answered', 'answered');
+      var row = h('tr', { 'data-rid': r._id, class: chat && chat.rid === r._id ? 'selected' : '' }, [
+        h('td', {}, [r.fname || r.v.username, h('div', { class: 'sub' }, [r.v.username])]),
+        h('td', { class: 'state' }, [r.open ? badge('open', 'served') : badge('closed')]),
+        h('td', { class: 'last-message', title: m ? m.msg : '' }, m ? [h('span', { class: 'text' }, [m.msg]), h('div', { class: 'sub' }, [m.u.username + ' \u00b7 ' + clock(m.ts)])]
+          : [h('span', { class: 'sub' }, ['no message yet'])]),
+        h('td', { class: 'response' }, [response]),
+      ]);
+      row.addEventListener('click', function () { openChat(r).catch(chatError); });
+      return row;
+    });
+    byId('my-rooms').tBodies[0].replaceChildren.apply(byId('my-rooms').tBodies[0], rows);
+    byId('my-rooms-empty').hidden = rows.length > 0;
+    setCount('my-rooms-count', rows.length);
+    if (chat) {
+      var current = rooms.filter(function (r) { return r._id === chat.rid; })[0];
+      if (current) setChatOpen(current.open);
+    }
+  }
+
+  function setChatOpen(open) {
+    chat.open = open;
+    ['reply', 'send-reply', 'close-comment', 'close-room'].forEach(function (id) { byId(id).disabled = !open; });
+    byId('conversation-state').replaceChildren(open ? badge('open', 'served') : badge('closed'));
+  }
+
+  /** Opens a room's chat in the panel: its messages from the start, then every change as it comes. */
+  function openChat(room) {
+    chat = { rid: room._id, open: room.open, messages: Object.create(null), lastUpdate: EPOCH, pendingId: null, pendingText: null };
+    byId('conversation').hidden = false;
+    byId('conversation-title').textContent = room.fname || room.v.username;
+    byId('conversation-rid').textContent = room._id;
+    byId('conversation-error').hidden = true;
+    byId('messages').replaceChildren();
+    Array.prototype.forEach.call(byId('my-rooms').tBodies[0].rows, function (tr) {
+      tr.className = tr.getAttribute('data-rid') === room._id ? 'selected' : '';
+    });
+    setChatOpen(room.open);
+    return syncChat();
+  }
+
+  /** Reads what changed in the open chat since the newest change read, page after page (chat.syncMessages). */
+  function syncChat() {
+    if (!chat) return Promise.resolve();
+    var current = chat;
+    return call('/chat.syncMessages?roomId=' + encodeURIComponent(current.rid) + '&lastUpdate=' + encodeURIComponent(current.lastUpdate)).then(function (reply) {
+      if (chat !== current) return;
+      var changes = 0;
+      reply.result.updated.forEach(function (m) {
+        current.messages[m._id] = m;
+        if (m._updatedAt > current.lastUpdate) current.lastUpdate = m._updatedAt;
+        changes += 1;
+      });
+      reply.result.deleted.forEach(function (d) {
+        delete current.messages[d._id];
+        if (d._deletedAt > current.lastUpdate) current.lastUpdate = d._deletedAt;
+        changes += 1;
+      });
+      if (changes > 0) renderChat();
+      // A full page: there may be more after it.
+      if (reply.result.updated.length + reply.result.deleted.length >= 100) return syncChat();
+    });
+  }
+
+  function describe(m) {
+    if (m.t === 'uj') return m.u.username + ' joined the chat';
+    if (m.t === 'livechat-close') return 'Chat closed by ' + m.u.username + (m.msg ? ': ' + m.msg : '');
+    return m.msg;
+  }
+
+  function renderChat() {
+    var list = Object.keys(chat.messages).map(function (id) { return chat.messages[id]; })
+      .sort(function (a, b) { return a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0; });
+    var box = byId('messages');
+    var atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+    box.replaceChildren.apply(box, list.map(function (m) {
+      var kind = m.t ? 'system' : m.token ? 'visitor' : 'agent';
+      return h('li', { class: kind, 'data-id': m._id }, [
+        h('span', { class: 'meta' }, [(m.t ? '' : (m.alias || m.u.name || m.u.username) + ' \u00b7 ') + clock(m.ts) + (m.editedAt ? ' \u00b7 edited' : '')]),
+        h('span', { class: 'text' }, [describe(m)]),
+      ]);
+    }));
+    if (atBottom) box.scrollTop = box.scrollHeight;
+  }
+
+  function chatError(error) {
+    if (error instanceof Unauthorized) return signOut(AGENT_REFUSED);
+    byId('conversation-error').textContent = error instanceof TypeError ? 'The gateway is unreachable: try again.' : String(error.message || error);
+    byId('conversation-error').hidden = false;
+  }
+
+  /** A client id for a message: sending the same text again after a failure reuses it, so it is stored once. */
+  function messageId(text) {
+    if (chat.pendingId && chat.pendingText === text) return chat.pendingId;
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    chat.pendingText = text;
+    chat.pendingId = 'console-' + Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+    return chat.pendingId;
+  }
+
+  var AGENT_REFUSED = 'The agent credentials were refused (401 unauthorized): wrong, signed out or revoked.';
+
+  function refreshAgent() {
+    var mine = generation;
+    Promise.all([settle(call('/me')), settle(call('/livechat/rooms?count=' + MY_ROOMS)), settle(syncChat())]).then(function (results) {
+      if (mine !== generation) return;
+      if (results.some(function (r) { return r.error instanceof Unauthorized; })) {
+        signOut(AGENT_REFUSED);
+        return;
+      }
+      if (results[0].value) renderMe(results[0].value);
+      if (results[1].value) renderMyRooms(results[1].value.rooms);
+      var failed = failures(results);
+      showView('agent-view');
+      setStatus(failed.length ? 'Partly stale: ' + failed.join('; ') : 'Live \u00b7 updated ' + new Date().toLocaleTimeString(), failed.length > 0);
+      timer = setTimeout(refreshAgent, POLL_MS);
+    });
+  }
+
+  byId('reply-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = byId('reply').value;
+    if (!chat || !chat.open || !text.trim()) return;
+    var current = chat;
+    byId('send-reply').disabled = true;
+    call('/chat.sendMessage', { message: { rid: current.rid, msg: text, _id: messageId(text) } }).then(function (reply) {
+      if (chat !== current) return;
+      current.pendingId = null;
+      current.messages[reply.message._id] = reply.message;
+      byId('reply').value = '';
+      byId('conversation-error').hidden = true;
+      renderChat();
+    }, chatError).then(function () { byId('send-reply').disabled = !(chat && chat.open); });
+  });
+
+  byId('close-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (!chat || !chat.open) return;
+    var comment = byId('close-comment').value.trim();
+    call('/livechat/room.closeByUser', comment ? { rid: chat.rid, comment: comment } : { rid: chat.rid }).then(function () {
+      byId('close-comment').value = '';
+      setChatOpen(false);
+      return syncChat();
+    }).catch(chatError);
+  });
+
+  byId('toggle-availability').addEventListener('click', function () {
+    var next = byId('toggle-availability').getAttribute('data-next');
+    call('/livechat/agent.status', { status: next }).then(function () { return call('/me'); }).then(renderMe).catch(function (error) {
+      if (error instanceof Unauthorized) signOut(AGENT_REFUSED);
+      else setStatus(String(error.message || error), true);
+    });
+  });
+
+  // ── Signing in and out ────────────────────────────────────────────────────────────────────
+
+  function clearDashboard() {
+    ['agents', 'rooms', 'my-rooms'].forEach(function (id) { byId(id).tBodies[0].replaceChildren(); });
+    byId('queue').replaceChildren();
+    byId('messages').replaceChildren();
+    ['agents-count', 'queue-count', 'rooms-count', 'my-rooms-count'].forEach(function (id) { setCount(id, null); });
+    byId('rooms-feed').textContent = '';
+    byId('me-name').textContent = '';
+    byId('conversation').hidden = true;
+    chat = null;
+  }
+
+  function signOut(message) {
+    generation += 1;
+    clearTimeout(timer);
+    sessionStorage.removeItem(OPERATOR_KEY);
+    sessionStorage.removeItem(AGENT_KEY);
+    clearDashboard();
+    byId('dashboard').hidden = true;
+    byId('agent-view').hidden = true;
+    byId('logout').hidden = true;
+    byId('login').hidden = false;
+    byId('login-error').textContent = message || '';
+    byId('login-error').hidden = !message;
+    byId('status').replaceChildren();
+    byId('token').value = '';
+    byId('user-id').value = '';
+    byId('token').focus();
   }
 
   function start() {
     generation += 1;
     clearTimeout(timer);
     setStatus('Connecting\u2026', false);
-    refresh();
+    var s = session();
+    if (s && s.kind === 'agent') refreshAgent();
+    else refresh();
   }
+
+  function loginMode() {
+    var checked = document.querySelector('#login input[name=mode]:checked');
+    return checked ? checked.value : 'operator';
+  }
+
+  function showLoginMode() {
+    var agent = loginMode() === 'agent';
+    byId('agent-fields').hidden = !agent;
+    byId('token-label').textContent = agent ? 'Agent token (X-Auth-Token)' : 'Operator token';
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('#login input[name=mode]'), function (radio) {
+    radio.addEventListener('change', showLoginMode);
+  });
 
   byId('login').addEventListener('submit', function (event) {
     event.preventDefault();
     var value = byId('token').value.trim();
-    if (!value) return;
-    if (/[^\x21-\x7e]/.test(value)) {
-      signOut('An operator token is printable ASCII without spaces.');
+    var userId = byId('user-id').value.trim();
+    var agent = loginMode() === 'agent';
+    if (!value || (agent && !userId)) return;
+    if (/[^\x21-\x7e]/.test(value + userId)) {
+      signOut('Tokens and ids are printable ASCII without spaces.');
       return;
     }
-    sessionStorage.setItem(TOKEN_KEY, value);
+    if (agent) sessionStorage.setItem(AGENT_KEY, JSON.stringify({ userId: userId, authToken: value }));
+    else sessionStorage.setItem(OPERATOR_KEY, value);
     byId('token').value = '';
+    byId('user-id').value = '';
     start();
   });
-  byId('logout').addEventListener('click', function () { signOut(''); });
 
-  if (token()) start();
+  byId('logout').addEventListener('click', function () {
+    var s = session();
+    // An agent's sign-out revokes their token (POST logout): it is no use to anyone after this.
+    var revoked = s && s.kind === 'agent' ? call('/logout', {}).catch(function () { return null; }) : Promise.resolve(null);
+    revoked.then(function () { signOut(''); });
+  });
+
+  showLoginMode();
+  if (session()) start();
   else signOut('');
 })();
 `;
 
 const BODY = String.raw`
 <header>
-  <h1>livechat <span>operator console</span></h1>
+  <h1>livechat <span>console</span></h1>
   <div id="status" role="status" aria-live="polite"></div>
   <button id="logout" type="button" hidden>Sign out</button>
 </header>
 <main>
   <form id="login" autocomplete="off" hidden>
     <h2>Sign in</h2>
-    <label for="token">Operator token</label>
+    <fieldset>
+      <label><input type="radio" name="mode" value="operator" checked>Operator</label>
+      <label><input type="radio" name="mode" value="agent">Agent</label>
+    </fieldset>
+    <div id="agent-fields" hidden>
+      <label for="user-id">Agent id (X-User-Id)</label>
+      <input id="user-id" name="user-id" type="text" autocomplete="off" spellcheck="false">
+    </div>
+    <label for="token" id="token-label">Operator token</label>
     <input id="token" name="token" type="password" autocomplete="off" spellcheck="false">
     <button type="submit">Open the console</button>
     <p id="login-error" class="error" role="alert" hidden></p>
-    <p class="hint">The token (LIVECHAT_ADMIN_TOKEN) stays in this tab (sessionStorage) and is sent as X-Auth-Token to the operator API.</p>
+    <p class="hint">Operators: the token is LIVECHAT_ADMIN_TOKEN. Agents: the id and token the operator made for you (users.createToken).
+      They stay in this tab (sessionStorage) and are sent as X-Auth-Token (and X-User-Id) to the API.</p>
   </form>
   <div id="dashboard" hidden>
     <section id="agents-section">
@@ -346,6 +620,34 @@ const BODY = String.raw`
       <p class="hint" id="rooms-feed"></p>
     </section>
   </div>
+  <div id="agent-view" hidden>
+    <section id="me-section">
+      <h2>Signed in as <span id="me-name"></span></h2>
+      <span id="me-availability"></span>
+      <button id="toggle-availability" type="button" class="secondary"></button>
+    </section>
+    <section id="my-rooms-section">
+      <h2>My rooms <span class="count" id="my-rooms-count"></span></h2>
+      <table id="my-rooms">
+        <thead><tr><th>Visitor</th><th>State</th><th>Last message</th><th>Response</th></tr></thead>
+        <tbody></tbody>
+      </table>
+      <p class="empty" id="my-rooms-empty" hidden>No rooms yet: the rooms you serve appear here.</p>
+    </section>
+    <section id="conversation" hidden>
+      <h2>Chat with <span id="conversation-title"></span> <span id="conversation-state"></span> <code id="conversation-rid"></code></h2>
+      <ol id="messages"></ol>
+      <form id="reply-form">
+        <textarea id="reply" rows="2" maxlength="10000" placeholder="Your reply"></textarea>
+        <button id="send-reply" type="submit">Send</button>
+      </form>
+      <form id="close-form">
+        <input id="close-comment" maxlength="10000" placeholder="Closing comment (optional)">
+        <button id="close-room" type="submit" class="secondary">Close the chat</button>
+      </form>
+      <p id="conversation-error" class="error" role="alert" hidden></p>
+    </section>
+  </div>
 </main>
 `;
 
@@ -361,7 +663,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>livechat · operator console</title>
+<title>livechat · console</title>
 <link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
