@@ -377,6 +377,24 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
         const agents = await call(ROUTING_COMMANDS.listAgents, {}, 'asyncapi-2');
         expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.listAgents, 'response')), agents.body)).toEqual([]);
 
+        // An agent's credentials (SPEC §6a): made, checked, refused once revoked.
+        const created = await call(ROUTING_COMMANDS.createAgent, { username: 'asyncapi-agent' }, 'asyncapi-13');
+        const agentId = created.body.user._id as string;
+        const made = await call(ROUTING_COMMANDS.createAgentToken, { agentId }, 'asyncapi-6');
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.createAgentToken, 'response')), made.body)).toEqual([]);
+        const credentials = { agentId, authToken: made.body.authToken as string };
+        const authenticated = await call(ROUTING_COMMANDS.authenticateAgent, credentials, 'asyncapi-7');
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.authenticateAgent, 'response')), authenticated.body)).toEqual([]);
+        expect((await call(ROUTING_COMMANDS.revokeAgentToken, credentials, 'asyncapi-8')).body).toEqual({});
+        const refused = await call(ROUTING_COMMANDS.authenticateAgent, credentials, 'asyncapi-9');
+        expect(refused).toEqual({ error: 'unauthorized', body: { code: 'unauthorized', error: 'unauthorized' } });
+        const listed = await call(ROOMS_COMMANDS.listRooms, { servedBy: [agentId], count: 10, offset: 0 }, 'asyncapi-10');
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.listRooms, 'response')), listed.body)).toEqual([]);
+        const widget = await call(ROUTING_COMMANDS.widgetConfig, { agentId }, 'asyncapi-11');
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.widgetConfig, 'response')), widget.body)).toEqual([]);
+        const session = await call(ROOMS_COMMANDS.visitorSession, { token: getOrOpen.body.room.v.token }, 'asyncapi-12');
+        expect(schemas.errors(payloadSchema(replyMessage(document, ROOMS_COMMANDS.visitorSession, 'response')), session.body)).toEqual([]);
+
         const closedAgain = await call(ROOMS_COMMANDS.closeRoom, { rid: room._id, token }, 'asyncapi-3');
         expect(closedAgain).toEqual({ error: 'room-closed', body: { code: 'room-closed', error: 'room-closed' } });
         const errorReply = replyMessage(document, ROOMS_COMMANDS.closeRoom, 'error');

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { LIMITS } from '@livechat/contracts';
 import { Api } from '../support/http.js';
 import { expectEventually } from '../support/eventually.js';
 import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
@@ -26,11 +25,12 @@ import {
 
 /**
  * SPEC §9.6 under hostile input, as properties over generated requests against every endpoint:
- * 1. a malformed request is a 400 (401 without the operator token) in the envelope and writes nothing;
+ * 1. a malformed request is a 400 (401 without the operator's or the agent's credentials) in the envelope and writes nothing;
  * 2. odd but valid strings (SQL and JSON injection, quotes, emoji, RTL, 256 characters) in valid
  *    positions are stored and answered verbatim, and what cannot be stored is refused with a 400;
  * 3. no answer shows a stack trace, SQL, a file path or an internal error class;
- * 4. a visitor token never reads or closes another visitor's room.
+ * 4. a visitor token never reads or closes another visitor's room; an agent never reads, writes or
+ *    closes a room they do not serve.
  * Every request has a 5 s deadline, so a hang fails the property instead of the file.
  */
 
@@ -60,6 +60,11 @@ interface Fixtures {
   renamedDepartment: string;
   /** A's message in A's room. */
   message: string;
+  /** The anchor agent's credentials (X-User-Id + X-Auth-Token): they serve A's and B's rooms. */
+  anchor: Record<string, string>;
+  /** An agent who serves nothing, and their credentials. */
+  idleAgent: string;
+  idle: Record<string, string>;
 }
 
 const tally = new Tally();
@@ -311,6 +316,8 @@ interface Endpoint {
   /** Object paths where an unknown key can go. */
   objects?: (string | number)[][];
   operator: boolean;
+  /** Sent with the anchor agent's credentials (an agent's endpoint). */
+  agent?: boolean;
 }
 
 function endpoints(fx: Fixtures): Endpoint[] {
@@ -527,6 +534,75 @@ function endpoints(fx: Fixtures): Endpoint[] {
       objects: [[]],
       operator: true,
     },
+    {
+      name: 'POST users.createToken',
+      method: 'POST',
+      path: '/api/v1/users.createToken',
+      body: { userId: fx.targetAgent },
+      fields: [{ path: ['userId'], kind: 'string', max: 256, required: true, notEmpty: true }],
+      strictBody: true,
+      objects: [[]],
+      operator: true,
+    },
+    {
+      name: 'GET livechat/config',
+      method: 'GET',
+      path: `${V}/config`,
+      query: [['token', fx.a.token]],
+      queryKeys: { known: ['token', 'department'], max: 256 },
+      operator: false,
+    },
+    { name: 'GET livechat/agent.info/:rid/:token', method: 'GET', path: `${V}/agent.info/${fx.a.rid}/{param}`, param: fx.a.token, operator: false },
+    { name: 'GET me', method: 'GET', path: '/api/v1/me', operator: false, agent: true },
+    {
+      name: 'POST chat.sendMessage',
+      method: 'POST',
+      path: '/api/v1/chat.sendMessage',
+      body: { message: { rid: fx.a.rid, msg: 'p1 never sent by the agent', _id: 'p1-agent-never-sent' } },
+      fields: [
+        { path: ['message'], kind: 'object' },
+        { path: ['message', 'rid'], kind: 'string', max: 256, required: true, notEmpty: true },
+        { path: ['message', 'msg'], kind: 'string', max: 10_000, required: true, notEmpty: true, blank: true },
+        { path: ['message', '_id'], kind: 'string', max: 256, notEmpty: true },
+      ],
+      strictBody: true,
+      objects: [[], ['message']],
+      operator: false,
+      agent: true,
+    },
+    {
+      name: 'GET chat.syncMessages',
+      method: 'GET',
+      path: '/api/v1/chat.syncMessages',
+      query: [['roomId', fx.a.rid], ['lastUpdate', '2020-01-01T00:00:00.000Z']],
+      queryKeys: { known: ['roomId', 'lastUpdate'], required: 'roomId', max: 256 },
+      operator: false,
+      agent: true,
+    },
+    {
+      name: 'GET livechat/rooms',
+      method: 'GET',
+      path: `${V}/rooms`,
+      query: [['open', 'true'], ['count', '10'], ['offset', '0']],
+      // agents[] is left out: naming it twice is a valid request (for an agent, another agent's rooms are a 403).
+      queryKeys: { known: ['open', 'count', 'offset'], max: 256 },
+      operator: false,
+      agent: true,
+    },
+    {
+      name: 'POST livechat/room.closeByUser',
+      method: 'POST',
+      path: `${V}/room.closeByUser`,
+      body: { rid: fx.a.rid, comment: 'p1 never closed' },
+      fields: [
+        { path: ['rid'], kind: 'string', max: 256, required: true, notEmpty: true },
+        { path: ['comment'], kind: 'string', max: 10_000 },
+      ],
+      strictBody: true,
+      objects: [[]],
+      operator: false,
+      agent: true,
+    },
   ];
 }
 
@@ -552,6 +628,14 @@ const ENDPOINT_NAMES = [
   'POST settings/:_id',
   'GET livechat/inquiries.queued',
   'POST livechat/inquiries.take',
+  'POST users.createToken',
+  'GET livechat/config',
+  'GET livechat/agent.info/:rid/:token',
+  'GET me',
+  'POST chat.sendMessage',
+  'GET chat.syncMessages',
+  'GET livechat/rooms',
+  'POST livechat/room.closeByUser',
 ];
 
 function departmentFields(): Field[] {
@@ -742,8 +826,11 @@ describe('hostile input (SPEC §9.6)', () => {
   let api: Api;
   let fx: Fixtures;
 
-  const call = async (property: string, req: WireRequest, token?: string): Promise<WireResponse> => {
-    const headers = token === undefined ? req.headers : { ...req.headers, 'x-auth-token': token };
+  /** Sends `req` with the operator `token` or an agent's credentials (`agent`: their headers), when given. */
+  const call = async (property: string, req: WireRequest, token?: string, agent?: Record<string, string>): Promise<WireResponse> => {
+    // A request that carries an agent's credentials keeps them.
+    const operator: Record<string, string> = token === undefined || req.headers['x-user-id'] !== undefined ? {} : { 'x-auth-token': token };
+    const headers = { ...req.headers, ...operator, ...agent };
     const res = await send(stack.baseUrl, { ...req, headers });
     tally.add(property, res.status);
     return res;
@@ -751,8 +838,8 @@ describe('hostile input (SPEC §9.6)', () => {
 
   /** The answer is a failure in the SPEC envelope with one of `statuses`, and shows nothing internal. */
   const expectRefused = (res: WireResponse, req: WireRequest, statuses: number[]) => {
-    // A body over the limit may be refused by closing the connection while it is still coming.
-    if (res.closedWhileSending && (req.body?.length ?? 0) > LIMITS.bodyBytes) return;
+    // A body over the limit is answered while it is still coming (the gateway reads the rest and drops it).
+    expect(res.closedWhileSending, `${req.label}: the connection was closed while the body was being sent`).toBeFalsy();
     expect(statuses, `${req.label}: ${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
     expect(failureProblem(res, req), `${req.label}: ${res.text.slice(0, 300)}`).toBeNull();
   };
@@ -761,6 +848,11 @@ describe('hostile input (SPEC §9.6)', () => {
     stack = await TestStack.start();
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
     const anchorAgent = await api.createAgent('hostile-anchor');
+    const idleAgent = await api.createAgent('hostile-idle');
+    await api.setAvailability(idleAgent, 'not-available');
+    const headersOf = (c: { userId: string; authToken: string }) => ({ 'x-user-id': c.userId, 'x-auth-token': c.authToken });
+    const anchor = headersOf(await api.createToken(anchorAgent));
+    const idle = headersOf(await api.createToken(idleAgent));
     const targetAgent = await api.createAgent('hostile-target', { maxChats: 1 });
     await api.setAvailability(targetAgent, 'not-available');
     const { department } = await api.saveDepartment({ name: 'Hostile Base', enabled: true, showOnRegistration: false });
@@ -800,6 +892,9 @@ describe('hostile input (SPEC §9.6)', () => {
       queuedInquiry: queued._id,
       renamedDepartment: renamed._id,
       message: sent.body.message._id,
+      anchor,
+      idleAgent,
+      idle,
     };
     // Settle: both rooms served and the tables at rest, so that from here they change only by request.
     await expectEventually(
@@ -824,7 +919,7 @@ describe('hostile input (SPEC §9.6)', () => {
       await check(
         fc.asyncProperty(malformed(endpoint), async (req) => {
           const before = await tableState(stack.db);
-          const res = await call('1 malformed', req, endpoint.operator ? ADMIN_TOKEN : undefined);
+          const res = await call('1 malformed', req, endpoint.operator ? ADMIN_TOKEN : undefined, endpoint.agent ? fx.anchor : undefined);
           expectRefused(res, req, [400]);
           expect(await tableState(stack.db), `${endpoint.name} ${req.label} wrote`).toEqual(before);
         }),
@@ -847,6 +942,32 @@ describe('hostile input (SPEC §9.6)', () => {
         RUNS * 2,
       );
       expect(await tableState(stack.db)).toEqual(before);
+    });
+
+    it("answers the agents' endpoints 400 or 401 without an agent's credentials, and writes nothing", async () => {
+      const agentEndpoints = endpoints(fx).filter((e) => e.agent);
+      const credentials = fc.constantFrom<Record<string, string> | undefined>(
+        undefined,
+        { 'x-auth-token': ADMIN_TOKEN },
+        { 'x-user-id': fx.anchor['x-user-id'], 'x-auth-token': ADMIN_TOKEN },
+        { 'x-user-id': fx.anchor['x-user-id'], 'x-auth-token': fx.idle['x-auth-token'] },
+        { 'x-user-id': fx.idleAgent, 'x-auth-token': fx.anchor['x-auth-token'] },
+        { 'x-user-id': fx.anchor['x-user-id'] },
+        { 'x-user-id': '', 'x-auth-token': fx.anchor['x-auth-token'] },
+        { 'x-user-id': 'x'.repeat(300), 'x-auth-token': fx.anchor['x-auth-token'] },
+        { 'x-user-id': fx.anchor['x-user-id'], 'x-auth-token': `${fx.anchor['x-auth-token'].slice(0, -1)}A` },
+      );
+      const before = await tableState(stack.db);
+      await check(
+        fc.asyncProperty(fc.constantFrom(...agentEndpoints).chain((e) => malformed(e)), credentials, async (req, agent) => {
+          const res = await call('1 malformed, no agent credentials', req, undefined, agent);
+          expectRefused(res, req, [400, 401]);
+        }),
+        RUNS * 2,
+      );
+      expect(await tableState(stack.db)).toEqual(before);
+      // The anchor's token still works: nothing above revoked it.
+      expect((await api.get('/api/v1/me', { headers: fx.anchor })).status).toBe(200);
     });
   });
   type Action = 'GET' | 'close' | 'history' | 'send' | 'get message' | 'edit' | 'delete';
@@ -906,6 +1027,60 @@ describe('hostile input (SPEC §9.6)', () => {
         expect(res.status).toBe(200);
         expect(res.body.room.open).toBe(true);
       }
+    });
+  });
+
+  type AgentAction = 'send' | 'sync' | 'close' | 'list';
+  describe('property 4: an agent never reads, writes or closes a room they do not serve', () => {
+    it("answers an agent who serves nothing error-not-allowed for every room, guessed rid and near miss, and writes nothing", async () => {
+      const rooms = [fx.a, fx.b, fx.d, fx.q];
+      const guessed = fc.string({ unit: fc.constantFrom(...ID_ALPHABET), minLength: 17, maxLength: 17 });
+      const near = (rid: string) =>
+        fc.constantFrom(rid, rid.toLowerCase(), rid.toUpperCase(), ` ${rid}`, `${rid} `, `${rid}\t`, rid.slice(1), `${rid}x`, `x${rid}`.slice(0, 17));
+      const attempt = fc.tuple(
+        fc.constantFrom<AgentAction>('send', 'sync', 'close', 'list'),
+        fc.oneof(guessed.map((rid) => ({ rid, whose: 'guessed' })), fc.constantFrom(...rooms).chain((r) => near(r.rid).map((rid) => ({ rid, whose: r.rid })))),
+      );
+      const json = (label: string, path: string, body: unknown) => wire({ label, method: 'POST', path, headers: JSON_CT, body: encodeBody(body) });
+      const before = await tableState(stack.db);
+      await check(
+        fc.asyncProperty(attempt, async ([action, { rid, whose }]) => {
+          const what = `${action} ${JSON.stringify(rid)} (${whose})`;
+          switch (action) {
+            case 'send': {
+              const req = json(what, '/api/v1/chat.sendMessage', { message: { rid, msg: 'intrusion', _id: fx.message } });
+              const res = await call('4 agent access', req, undefined, fx.idle);
+              expectRefused(res, req, [403]);
+              expect(res.json, what).toEqual({ success: false, error: 'error-not-allowed' });
+              break;
+            }
+            case 'sync': {
+              const req = wire({ label: what, method: 'GET', path: `/api/v1/chat.syncMessages?${query([['roomId', rid], ['lastUpdate', '2020-01-01T00:00:00.000Z']])}` });
+              const res = await call('4 agent access', req, undefined, fx.idle);
+              expectRefused(res, req, [403]);
+              expect(res.json, what).toEqual({ success: false, error: 'error-not-allowed' });
+              break;
+            }
+            case 'close': {
+              const req = json(what, `${V}/room.closeByUser`, { rid, comment: 'hijacked' });
+              const res = await call('4 agent access', req, undefined, fx.idle);
+              expectRefused(res, req, [400]);
+              expect(['error-not-authorized', 'error-invalid-room'], what).toContain((res.json as { error: string }).error);
+              break;
+            }
+            case 'list': {
+              const req = wire({ label: what, method: 'GET', path: `${V}/rooms?${query([['agents[]', fx.anchor['x-user-id']], ['agents[]', rid]])}` });
+              const res = await call('4 agent access', req, undefined, fx.idle);
+              expectRefused(res, req, [403]);
+              break;
+            }
+          }
+          expect(await tableState(stack.db), `${what} wrote`).toEqual(before);
+        }),
+        RUNS * 3,
+      );
+      const own = await api.get<{ total: number }>(`${V}/rooms`, { headers: fx.idle });
+      expect(own.body).toMatchObject({ rooms: [], total: 0 });
     });
   });
 
@@ -1221,6 +1396,7 @@ describe('hostile input (SPEC §9.6)', () => {
       const get = (label: string, path: string, method: Method = 'GET') => wire({ label, method, path });
       const post = (label: string, path: string, body: unknown, method: Method = 'POST') =>
         wire({ label, method, path, headers: JSON_CT, body: encodeBody(body) });
+      const asAgent = (agent: Record<string, string>, req: WireRequest): WireRequest => wire({ ...req, headers: { ...req.headers, ...agent } });
       const dept = (name: string, extra: Record<string, unknown> = {}) => ({ department: { name, enabled: true, showOnRegistration: false, ...extra } });
       const domainErrors: WireRequest[] = [
         get('unknown visitor', `${V}/visitor/nobody-has-this`),
@@ -1253,14 +1429,28 @@ describe('hostile input (SPEC §9.6)', () => {
         get('unknown message', `${V}/message/no-such-message?${query([['token', fx.a.token], ['rid', fx.a.rid]])}`),
         post("edit another's message", `${V}/message/${fx.message}`, { token: fx.b.token, rid: fx.a.rid, msg: 'x' }, 'PUT'),
         post('delete in a closed room', `${V}/message/${fx.message}`, { token: fx.d.token, rid: fx.d.rid }, 'DELETE'),
+        post('token for an unknown agent', '/api/v1/users.createToken', { userId: 'no-such-agent' }),
+        get('agent.info: unknown token', `${V}/agent.info/${fx.a.rid}/nobody-has-this`),
+        get("agent.info: another visitor's room", `${V}/agent.info/${fx.b.rid}/${encodeAny(fx.a.token)}`),
+        get('agent.info: a waiting room', `${V}/agent.info/${fx.q.rid}/${encodeAny(fx.q.token)}`),
+        asAgent(fx.idle, post("send into another agent's room", '/api/v1/chat.sendMessage', { message: { rid: fx.a.rid, msg: 'x' } })),
+        asAgent(fx.anchor, post('send into a closed room', '/api/v1/chat.sendMessage', { message: { rid: fx.d.rid, msg: 'x' } })),
+        asAgent(fx.anchor, post('send with a taken _id', '/api/v1/chat.sendMessage', { message: { rid: fx.a.rid, msg: 'x', _id: fx.message } })),
+        asAgent(fx.idle, get("sync another agent's room", `/api/v1/chat.syncMessages?roomId=${fx.a.rid}&lastUpdate=2020-01-01T00:00:00.000Z`)),
+        asAgent(fx.anchor, get('sync without lastUpdate', `/api/v1/chat.syncMessages?roomId=${fx.a.rid}`)),
+        asAgent(fx.idle, post("close another agent's room", `${V}/room.closeByUser`, { rid: fx.a.rid })),
+        asAgent(fx.anchor, post('close a closed room', `${V}/room.closeByUser`, { rid: fx.d.rid })),
+        asAgent(fx.idle, get("another agent's rooms", `${V}/rooms?agents[]=${fx.anchor['x-user-id']}`)),
+        asAgent(fx.idle, post("another agent's availability", `${V}/agent.status`, { status: 'available', agentId: fx.anchor['x-user-id'] })),
+        asAgent(fx.idle, post('an operator endpoint', `${V}/users/agent`, { username: 'p3-never' })),
       ];
       const anyRequest = fc.oneof(
-        fc.constantFrom(...domainErrors).map((req) => ({ req, token: true })),
-        fc.constantFrom(...all).chain((e) => fc.tuple(malformed(e), fc.boolean())).map(([req, token]) => ({ req, token })),
+        fc.constantFrom(...domainErrors).map((req) => ({ req, token: true, agent: false })),
+        fc.constantFrom(...all).chain((e) => fc.tuple(fc.constant(e), malformed(e), fc.boolean())).map(([e, req, token]) => ({ req, token, agent: token && e.agent })),
       );
       await check(
-        fc.asyncProperty(anyRequest, async ({ req, token }) => {
-          const res = await call('3 no leaks', req, token ? ADMIN_TOKEN : undefined);
+        fc.asyncProperty(anyRequest, async ({ req, token, agent }) => {
+          const res = await call('3 no leaks', req, token ? ADMIN_TOKEN : undefined, agent ? fx.anchor : undefined);
           expect(res.status, `${req.label}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
           if (res.status >= 400) expect(failureProblem(res, req), `${req.label}: ${res.text.slice(0, 300)}`).toBeNull();
         }),

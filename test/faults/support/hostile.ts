@@ -218,6 +218,7 @@ export const TABLES = [
   'routing.department_agents',
   'routing.settings',
   'routing.inquiries',
+  'routing.agent_tokens',
 ] as const;
 
 export type TableState = Record<(typeof TABLES)[number], { rows: number; digest: string }>;
