@@ -1,28 +1,13 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { AGENT_LIVECHAT_STATUSES, AGENT_PRESENCES, type AgentLivechatStatus, type AgentPresence } from '@livechat/contracts';
-import { DATE_DOC, ID_DOC, SuccessReplySchema } from '../../docs/common.schema.js';
+import { ApiProperty, ApiSchema, IntersectionType, PickType } from '@nestjs/swagger';
+import { AgentSchema } from '../../admin/dto/agent.schema.js';
+import { DATE_DOC, SuccessReplySchema } from '../../docs/common.schema.js';
 import { MessageSchema } from '../../livechat/dto/message.schema.js';
 import { RoomSchema } from '../../livechat/dto/room.schema.js';
 
 /** The replies of the agents' endpoints (SPEC §6a), for the API document. */
 
 @ApiSchema({ name: 'MeReply' })
-export class MeReplySchema extends SuccessReplySchema {
-  @ApiProperty(ID_DOC)
-  _id: string;
-
-  @ApiProperty({ example: 'agent.smith' })
-  username: string;
-
-  @ApiProperty({ example: 'Agent Smith', description: 'The username when the agent was created without a name' })
-  name: string;
-
-  @ApiProperty({ enum: AGENT_PRESENCES, description: 'Presence' })
-  status: AgentPresence;
-
-  @ApiProperty({ enum: AGENT_LIVECHAT_STATUSES, description: 'Livechat availability' })
-  statusLivechat: AgentLivechatStatus;
-}
+export class MeReplySchema extends IntersectionType(SuccessReplySchema, PickType(AgentSchema, ['_id', 'username', 'name', 'status', 'statusLivechat'] as const)) {}
 
 @ApiSchema({ name: 'RoomListReply' })
 export class RoomListReplySchema extends SuccessReplySchema {

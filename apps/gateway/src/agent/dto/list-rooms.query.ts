@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, Max, Min, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
+import { OptionalQueryInteger } from '../../http/query-integer.decorator.js';
 
 /** SPEC §6a: the default page of `livechat/rooms` (the reference's API_Default_Count), and the most a page holds. */
 export const ROOMS_PAGE = { default: 50, max: 100 } as const;
@@ -32,19 +33,9 @@ export class ListRoomsQuery {
   @IsIn(['true', 'false'])
   open?: 'true' | 'false';
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: ROOMS_PAGE.default, description: `Rooms in the page; above ${ROOMS_PAGE.max} counts as ${ROOMS_PAGE.max}` })
-  @IsOptionalNotNull()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @OptionalQueryInteger({ minimum: 1, default: ROOMS_PAGE.default, description: `Rooms in the page; above ${ROOMS_PAGE.max} counts as ${ROOMS_PAGE.max}` })
   count?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'Rooms to skip, newest first' })
-  @IsOptionalNotNull()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(2_147_483_647)
+  @OptionalQueryInteger({ minimum: 0, default: 0, description: 'Rooms to skip, newest first' })
   offset?: number;
 }

@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { ERRORS, LIMITS } from '@livechat/contracts';
+import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
 
 /**
  * A message's text (SPEC §2, §5a): a string, not blank, at most LIMITS.message characters; longer is
@@ -23,5 +24,25 @@ export function RequiredText(description: string, max: number = LIMITS.id, examp
     IsString(),
     IsNotEmpty(),
     MaxLength(max),
+  );
+}
+
+/**
+ * A message's optional `_id`, the client's id for it (SPEC §5a): a retry with it stores nothing new; an
+ * id naming any other message is `invalid-message-id`. 1 to LIMITS.id characters; absent: the server makes one.
+ */
+export function ClientMessageId(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      description:
+        "The client's id for the message: sending again with the same _id answers the stored message and changes nothing; " +
+        'an _id naming any other message is 400 invalid-message-id. Absent: the server makes one.',
+      minLength: 1,
+      maxLength: LIMITS.id,
+    }),
+    IsOptionalNotNull(),
+    IsString(),
+    IsNotEmpty(),
+    MaxLength(LIMITS.id),
   );
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDefined, IsInt, IsISO8601, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ERRORS, LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
+import { OptionalQueryInteger } from '../../http/query-integer.decorator.js';
 
 /** `GET livechat/messages.history/:rid` (SPEC §5a). Any other query key is refused. */
 export class MessageHistoryQuery {
@@ -18,19 +19,9 @@ export class MessageHistoryQuery {
   @IsISO8601({ strict: true }, { message: "'end' must be an ISO-8601 date" })
   end?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 20, description: 'Messages in the page; above 100 counts as 100' })
-  @IsOptionalNotNull()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @OptionalQueryInteger({ minimum: 1, default: 20, description: 'Messages in the page; above 100 counts as 100' })
   limit?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'Messages to skip, newest first' })
-  @IsOptionalNotNull()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(2_147_483_647)
+  @OptionalQueryInteger({ minimum: 0, default: 0, description: 'Messages to skip, newest first' })
   offset?: number;
 }

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
+import { RequiredText } from './message-fields.js';
 
 /** `GET livechat/config` (SPEC §5b). Any other key is refused. */
 export class WidgetConfigQuery {
@@ -22,15 +23,9 @@ export class WidgetConfigQuery {
 
 /** `GET livechat/agent.info/:rid/:token` (SPEC §5b). */
 export class AgentInfoParams {
-  @ApiProperty({ description: "The visitor's room", minLength: 1, maxLength: LIMITS.id })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.id)
+  @RequiredText("The visitor's room")
   rid: string;
 
-  @ApiProperty({ description: 'The visitor token', minLength: 1, maxLength: LIMITS.token, example: 'visitor-token-1' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.token)
+  @RequiredText('The visitor token', LIMITS.token, 'visitor-token-1')
   token: string;
 }
