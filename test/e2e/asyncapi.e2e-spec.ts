@@ -378,7 +378,7 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
         expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.listAgents, 'response')), agents.body)).toEqual([]);
 
         // An agent's credentials (SPEC §6a): made, checked, refused once revoked.
-        const created = await call(ROUTING_COMMANDS.createAgent, { username: 'asyncapi-agent' }, 'asyncapi-13');
+        const created = await call(ROUTING_COMMANDS.createAgent, { username: 'asyncapi-token-agent' }, 'asyncapi-13');
         const agentId = created.body.user._id as string;
         const made = await call(ROUTING_COMMANDS.createAgentToken, { agentId }, 'asyncapi-6');
         expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.createAgentToken, 'response')), made.body)).toEqual([]);

@@ -97,6 +97,11 @@ describe('widget bootstrap: GET livechat/config, GET livechat/agent.info/:rid/:t
       expect(await config({ token })).toEqual({ enabled: false });
     });
 
+    it("takes the reference's businessUnit and ignores it (there are no units here)", async () => {
+      await api.createAgent(uniq('unit-agent'));
+      expect(await config({ businessUnit: 'any-unit' })).toMatchObject({ enabled: true, online: true });
+    });
+
     it('answers 400 for bad parameters', async () => {
       for (const query of ['?foo=1', '?token=', `?token=${'x'.repeat(257)}`, '?token=a&token=b', '?department[]=x']) {
         const res = await api.get(`/api/v1/livechat/config${query}`);

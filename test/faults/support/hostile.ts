@@ -61,6 +61,9 @@ export function send(baseUrl: string, req: WireRequest): Promise<WireResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...req.headers };
     if (req.body && !req.chunked) headers['content-length'] = req.body.length;
+    // Node's client frames a body in chunks by itself for POST and PUT only: a DELETE (or PATCH…) body
+    // without a length would go out unframed, and the server would read it as the next request.
+    if (req.body && req.chunked) headers['transfer-encoding'] = 'chunked';
     let status = 0;
     let contentType = '';
     const chunks: Buffer[] = [];

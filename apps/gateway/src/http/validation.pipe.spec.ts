@@ -38,4 +38,10 @@ describe('apiValidationPipe', () => {
     expect(await refusal({ token: '', named: 'x' })).toBe("'token' should not be empty");
     expect(await refusal({ token: 'x', named: 'x', other: 1 })).toBe("unknown parameter 'other'");
   });
+
+  it('refuses the keys class-transformer would drop without a word', async () => {
+    for (const key of ['__proto__', 'constructor', 'toString', 'prototype']) {
+      expect(await refusal(JSON.parse(`{"token": "x", "named": "x", ${JSON.stringify(key)}: "extra"}`))).toBe(`unknown parameter '${key}'`);
+    }
+  });
 });

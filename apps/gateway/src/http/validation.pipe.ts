@@ -16,14 +16,15 @@ function messages(errors: ValidationError[], prefix = ''): string[] {
 
 /**
  * The path of the first key named like a member of Object.prototype (`constructor`, `toString`,
- * `__proto__`…), or null. class-transformer skips such keys without a word, so `forbidNonWhitelisted`
- * never sees them: `?token=t&constructor=x` was answered 200. No DTO declares one, so each is unknown.
+ * `__proto__`…) or `prototype`, or null. class-transformer skips such keys without a word, so
+ * `forbidNonWhitelisted` never sees them: `?token=t&constructor=x` was answered 200, and so was a body
+ * with a `prototype` key. No DTO declares one, so each is unknown.
  */
 export function inheritedKey(value: unknown, path = ''): string | null {
   if (value === null || typeof value !== 'object') return null;
   for (const [key, item] of Object.entries(value)) {
     const here = path ? `${path}.${key}` : key;
-    if (!Array.isArray(value) && (key === '__proto__' || Object.hasOwn(Object.prototype, key))) return here;
+    if (!Array.isArray(value) && (key === '__proto__' || key === 'prototype' || Object.hasOwn(Object.prototype, key))) return here;
     const nested = inheritedKey(item, here);
     if (nested) return nested;
   }

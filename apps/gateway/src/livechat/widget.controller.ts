@@ -52,7 +52,7 @@ export class WidgetController {
     summary: "The widget's bootstrap: is livechat on, is anyone online, the departments; with `token`, the visitor's session",
     description:
       'Two requests behind it: rooms (the visitor and their open room, when `token` is given), then routing (enabled, online, ' +
-      "departments, the serving agent's name). Query keys other than `token` and `department` are a 400.",
+      "departments, the serving agent's name). `businessUnit` is taken and ignored; other query keys are a 400.",
   })
   @ApiOkResponse({ type: WidgetConfigReplySchema })
   @ApiRejects("unknown parameter 'foo'")

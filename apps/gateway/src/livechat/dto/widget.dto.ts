@@ -4,7 +4,7 @@ import { LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
 import { RequiredText } from './message-fields.js';
 
-/** `GET livechat/config` (SPEC §5b). Any other key is refused. */
+/** `GET livechat/config` (SPEC §5b): the reference's keys (its isGETLivechatConfigParams). Any other key is refused. */
 export class WidgetConfigQuery {
   @ApiPropertyOptional({ description: 'A visitor token: the answer then carries the visitor, their open room and its agent', maxLength: LIMITS.token })
   @IsOptionalNotNull()
@@ -19,6 +19,12 @@ export class WidgetConfigQuery {
   @IsNotEmpty()
   @MaxLength(LIMITS.id)
   department?: string;
+
+  @ApiPropertyOptional({ description: "The reference's business unit (an enterprise feature): taken and ignored, there are none here", maxLength: LIMITS.id })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(LIMITS.id)
+  businessUnit?: string;
 }
 
 /** `GET livechat/agent.info/:rid/:token` (SPEC §5b). */
