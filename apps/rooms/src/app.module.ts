@@ -19,8 +19,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         roomsDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
-        OutboxModule.forRoot({ table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
+        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events`, streams: [STREAMS.events, STREAMS.decisions], replicas: config.NATS_STREAM_REPLICAS }),
+        OutboxModule.forRoot({
+          table: 'rooms.outbox',
+          lockKey: ROOMS_LOCKS.outbox,
+          pollMs: config.OUTBOX_POLL_MS,
+          // With streams replicated over a cluster, an acknowledged event is on a majority of nodes.
+          republishAfterReconnect: config.NATS_STREAM_REPLICAS === 1,
+        }),
       ],
       controllers: [VisitorsController, RoomsController],
       providers: [

@@ -22,3 +22,4 @@ export * from './health/service-health.module.js';
 export * from './bootstrap/idle-connections.js';
 export * from './logging/logging.js';
 export * from './logging/request-context.js';
+export * from './nats/drain-within.js';
