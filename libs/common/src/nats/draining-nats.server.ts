@@ -5,6 +5,7 @@ import { isDomainError } from '@livechat/contracts';
 import { performance } from 'node:perf_hooks';
 import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runInRequest } from '../logging/request-context.js';
 import { DURATION_BUCKETS, HistogramChildren, type Metrics } from '../metrics/metrics.js';
+import { drainWithin } from './drain-within.js';
 
 /** ServerNats keeps these private; the drain needs them. */
 interface ServerNatsInternals {
@@ -103,13 +104,15 @@ export class DrainingNatsServer extends ServerNats {
     const internals = this as unknown as ServerNatsInternals;
     const client = internals.natsClient;
     if (!client) return;
+    const until = Date.now() + this.drainTimeoutMs;
     const deadline = new Promise((resolve) => setTimeout(resolve, this.drainTimeoutMs).unref());
     // drain(), not unsubscribe(): the server may route requests to this replica until it has
     // processed the UNSUB, and the client may hold delivered ones not yet handed to the callback;
     // unsubscribe() would drop both, and their callers would wait out their deadline (504).
     await Promise.race([Promise.allSettled(internals.subscriptions.map((sub) => sub.drain())), deadline]);
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
-    await client.drain().catch(() => undefined);
+    // Within the same deadline: with no NATS server reachable the drain would never end.
+    await drainWithin(client, Math.max(500, until - Date.now()), new Logger('Rpc'));
     internals.natsClient = null;
   }
 }
