@@ -7,9 +7,9 @@ export interface StoredEvent {
   data: Record<string, any>;
 }
 
-/** Every message stored on the stream so far, read with an ephemeral ordered consumer. */
+/** Every message stored on the stream so far, read with an ephemeral ordered consumer (natsUrl: one URL or a cluster's, comma-separated). */
 export async function readStream(natsUrl: string, stream = 'LIVECHAT'): Promise<StoredEvent[]> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connect({ servers: natsUrl.split(',') });
   try {
     const jsm = await jetstreamManager(nc);
     const info = await jsm.streams.info(stream);

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestDatabase } from './database.js';
 import { expectEventually } from './eventually.js';
-import { TestNatsServer } from './nats-server.js';
+import { TestNatsServer, type NatsUnderTest } from './nats-server.js';
 import { freePort } from './ports.js';
 
 export type ServiceName = 'gateway' | 'rooms' | 'routing';
@@ -108,15 +108,16 @@ export interface StackOptions {
 }
 
 /**
- * The whole product for one test file: its own database and NATS server, and each service as its
- * own process (several replicas where asked). Stop it in afterAll.
+ * The whole product for one test file: its own database and NATS server (or the NATS cluster the
+ * test started, `nats`), and each service as its own process (several replicas where asked). Stop
+ * it in afterAll; it stops its NATS too.
  */
-export class TestStack {
+export class TestStack<N extends NatsUnderTest = TestNatsServer> {
   readonly services: ServiceProcess[] = [];
 
   private constructor(
     readonly db: TestDatabase,
-    readonly nats: TestNatsServer,
+    readonly nats: N,
     readonly gatewayPorts: number[],
   ) {}
 
@@ -128,11 +129,13 @@ export class TestStack {
     return this.gatewayPorts.map((port) => `http://127.0.0.1:${port}`);
   }
 
-  static async start(options: StackOptions = {}): Promise<TestStack> {
-    const [db, nats] = await Promise.all([TestDatabase.create(options.databaseAdminUrl), TestNatsServer.start()]);
+  static start(options?: StackOptions): Promise<TestStack>;
+  static start<N extends NatsUnderTest>(options: StackOptions & { nats: N }): Promise<TestStack<N>>;
+  static async start(options: StackOptions & { nats?: NatsUnderTest } = {}): Promise<TestStack<NatsUnderTest>> {
+    const [db, nats] = await Promise.all([TestDatabase.create(options.databaseAdminUrl), options.nats ?? TestNatsServer.start()]);
     const replicas = { gateway: 1, rooms: 1, routing: 1, ...options.replicas };
     const ports = await Promise.all(Array.from({ length: replicas.gateway }, () => freePort()));
-    const stack = new TestStack(db, nats, ports);
+    const stack = new TestStack<NatsUnderTest>(db, nats, ports);
     mkdirSync(LOG_DIR, { recursive: true });
     const common = {
       NATS_URL: nats.url,
