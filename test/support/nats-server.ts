@@ -66,7 +66,7 @@ export class TestNatsServer implements NatsUnderTest {
   }
 
   /** Takes clients; a cluster node also has its JetStream caught up with the cluster (/healthz). */
-  async ready(timeoutMs = 20_000): Promise<void> {
+  async ready(timeoutMs = 30_000): Promise<void> {
     await expectEventually(
       async () => {
         const nc = await connect({ servers: this.url, reconnect: false, timeout: 500 });

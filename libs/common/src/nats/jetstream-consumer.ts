@@ -70,8 +70,8 @@ export class DurableConsumer {
   private readonly redeliveries: Counter.Internal | null;
   private readonly pending: JsMsg[] = [];
   private batches: Promise<void> | null = null;
-  /** Since when the consumer's pulls have been lost (its leader or its connection's node died). */
-  private stalledSince: number | null = null;
+  /** Since when, and why, the consumer's pulls have been lost (its leader or its connection's node died). */
+  private stall: { since: number; why: string } | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -169,17 +169,21 @@ export class DurableConsumer {
   }
 
   /**
-   * What the client reports about its pulls, logged where it helps an operator: a consumer that
-   * lost its server (heartbeats missed, or its connection moved to another node) and how long it
-   * took to pull again, or whose consumer or stream is gone.
+   * What the client reports about its pulls, logged where it helps an operator: how long the
+   * consumer went without pulls after losing its leader (heartbeats missed, or its connection's
+   * node died), and a consumer or stream that is gone.
    */
   private async logNotifications(messages: ConsumerMessages): Promise<void> {
     for await (const note of messages.status()) {
       if (note.type === 'heartbeats_missed') {
-        this.stalled(`no heartbeat from the consumer's leader for ${note.count} × ${PULL_TIMING.idleHeartbeatMs} ms`);
-      } else if (note.type === 'next' && this.stalledSince !== null) {
-        this.logger.log(`pulling again, ${Date.now() - this.stalledSince} ms after the consumer's leader was lost`);
-        this.stalledSince = null;
+        this.markStalled(`no heartbeat from the consumer's leader for ${note.count} × ${PULL_TIMING.idleHeartbeatMs} ms`);
+      } else if (note.type === 'next' && this.stall !== null) {
+        const { since, why } = this.stall;
+        const ms = Date.now() - since;
+        this.stall = null;
+        // A busy process misses a heartbeat now and then and pulls again at once: not worth a line.
+        if (ms >= 1_000) this.logger.warn(`${why}: pulling again after ${ms} ms, once the consumer had a leader`);
+        else this.logger.debug(`${why}: pulling again after ${ms} ms`);
       } else if (isTrouble(note)) {
         this.logger.warn(`consumer ${note.type.replace(/_/g, ' ')}`);
       }
@@ -189,14 +193,12 @@ export class DurableConsumer {
   /** A disconnect takes the pull requests with it: the client pulls again once it has reconnected. */
   private async watchConnection(): Promise<void> {
     for await (const status of this.nc.status()) {
-      if (status.type === 'disconnect' && !this.stopped) this.stalled(`connection to ${status.server} lost`);
+      if (status.type === 'disconnect' && !this.stopped) this.markStalled(`connection to ${status.server} lost`);
     }
   }
 
-  private stalled(why: string): void {
-    if (this.stalledSince !== null) return;
-    this.stalledSince = Date.now();
-    this.logger.warn(`${why}: pulling again once the consumer has a leader`);
+  private markStalled(why: string): void {
+    this.stall ??= { since: Date.now(), why };
   }
 
   /** Adds the message to the next batch; waits while a full batch is waiting (back-pressure). */
