@@ -24,8 +24,7 @@ export class AppModule {
           table: 'rooms.outbox',
           lockKey: ROOMS_LOCKS.outbox,
           pollMs: config.OUTBOX_POLL_MS,
-          // With streams replicated over a cluster, an acknowledged event is on a majority of nodes.
-          republishAfterReconnect: config.NATS_STREAM_REPLICAS === 1,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
         }),
       ],
       controllers: [VisitorsController, RoomsController],

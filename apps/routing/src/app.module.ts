@@ -32,8 +32,7 @@ export class AppModule {
           table: 'routing.outbox',
           lockKey: ROUTING_LOCKS.outbox,
           pollMs: config.OUTBOX_POLL_MS,
-          // With streams replicated over a cluster, an acknowledged event is on a majority of nodes.
-          republishAfterReconnect: config.NATS_STREAM_REPLICAS === 1,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
         }),
       ],
       controllers: [AdmissionController, AgentsController, DepartmentsController, SettingsController, InquiriesController],

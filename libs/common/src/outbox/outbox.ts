@@ -33,12 +33,12 @@ export interface OutboxOptions {
   /** How long published rows are kept for a re-publish after a NATS restart; below the 2-minute duplicate window. */
   retainMs?: number;
   /**
-   * Publish the last `retainMs` of events again after each reconnect (default true). Needed with
-   * one NATS server, which may lose what it acknowledged when it is killed; not with streams
-   * replicated over a cluster, where an acknowledged event is stored on a majority of the nodes
-   * (see the README, "NATS as a cluster").
+   * Replicas of the streams it publishes to (NATS_STREAM_REPLICAS, default 1). With one, the last
+   * `retainMs` of events are published again after each reconnect, since one NATS server may lose
+   * what it acknowledged when it is killed; with more, an acknowledged event is stored on a
+   * majority of the nodes, and nothing is published again (README, "NATS: one server or a cluster").
    */
-  republishAfterReconnect?: boolean;
+  streamReplicas?: number;
 }
 
 export interface OutboxMessage {
@@ -52,9 +52,10 @@ export interface OutboxMessage {
  * relay publishes it to JetStream with the event id as message id, then marks the row published. A
  * relay that dies between publish and mark publishes again and JetStream drops the duplicate by
  * message id (within the stream's duplicate window). Published rows are kept for `retainMs` (shorter
- * than that window): when the NATS connection comes back after a break, they are published again,
- * since a NATS server that was killed may have acknowledged messages it had not yet written to disk;
- * those it did keep are dropped as duplicates. Consumers are idempotent for anything else.
+ * than that window): with one NATS server, when the connection comes back after a break, they are
+ * published again, since a NATS server that was killed may have acknowledged messages it had not
+ * yet written; those it did keep are dropped as duplicates (with streams replicated over a cluster,
+ * see `streamReplicas`). Consumers are idempotent for anything else.
  *
  * An event written while a request is handled keeps that request's id (`request_id`) and is
  * published with it as the `x-request-id` header, so its consumers log under the same id.
@@ -78,7 +79,7 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     @Optional() metrics?: Metrics,
   ) {
     this.js = jetstream(nc, { timeout: options.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS });
-    if (options.republishAfterReconnect ?? true) void this.republishAfterReconnects(nc);
+    if ((options.streamReplicas ?? 1) === 1) void this.republishAfterReconnects(nc);
     metrics?.collectedGauge({
       name: 'livechat_outbox_backlog',
       help: 'Events committed but not yet relayed to JetStream (unpublished rows in the outbox table), read on scrape',
