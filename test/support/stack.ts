@@ -68,14 +68,15 @@ export class ServiceProcess {
       log.end();
     });
     // Up once its HTTP listener answers: every service opens it last, after its NATS subscriptions
-    // (so this holds whatever LOG_LEVEL says).
+    // (so this holds whatever LOG_LEVEL says). Five services booting at once on a busy 2-core
+    // machine have taken close to 30 s.
     await expectEventually(
       async () => {
         if (!this.running) throw new Error(`${this.name}#${this.replica} exited (${this.exitCode ?? this.exitSignal}):\n${this.output}`);
         const live = await fetch(`${this.healthUrl}/health/live`).catch(() => null);
         if (live?.status !== 200) throw new Error(`${this.name}#${this.replica} not ready:\n${this.output}`);
       },
-      { timeoutMs: 30_000, intervalMs: 50 },
+      { timeoutMs: 60_000, intervalMs: 50 },
     );
   }
 
