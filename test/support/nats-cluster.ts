@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -22,7 +22,9 @@ export class TestNatsCluster implements NatsUnderTest {
     return this.nodes.map((node) => node.url).join(',');
   }
 
-  static async start(size = 3): Promise<TestNatsCluster> {
+  /** Each node logs to `<logDir>/nats-<name>-<port>.log`. */
+  static async start(size: number, logDir: string): Promise<TestNatsCluster> {
+    mkdirSync(logDir, { recursive: true });
     const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), route: await freePort(), monitor: await freePort() })));
     const routes = ports.map((p) => `nats://127.0.0.1:${p.route}`);
     const nodes = ports.map((p, i) => {
@@ -34,12 +36,13 @@ export class TestNatsCluster implements NatsUnderTest {
         `jetstream { store_dir: ${JSON.stringify(join(storeDir, 'jetstream'))} }`,
         `cluster { name: livechat-test, listen: 127.0.0.1:${p.route}, routes: [${routes.join(', ')}] }`,
       ].join('\n');
-      return TestNatsServer.clusterNode({ name: `n${i + 1}`, port: p.client, monitorPort: p.monitor, config, storeDir });
+      const name = `n${i + 1}`;
+      return TestNatsServer.clusterNode({ name, port: p.client, monitorPort: p.monitor, config, storeDir, logFile: join(logDir, `nats-${name}-${p.client}.log`) });
     });
     const cluster = new TestNatsCluster(nodes);
     for (const node of nodes) node.spawn();
     try {
-      await Promise.all(nodes.map((node) => node.ready(30_000)));
+      await Promise.all(nodes.map((node) => node.ready(30_000, { current: true })));
     } catch (err) {
       await cluster.stop();
       throw err;

@@ -47,11 +47,11 @@ export class TestNatsServer implements NatsUnderTest {
     return server;
   }
 
-  /** A cluster node: its configuration file names the cluster, its routes and its store. */
-  static clusterNode(node: { name: string; port: number; monitorPort: number; config: string; storeDir: string }): TestNatsServer {
+  /** A cluster node: its configuration file names the cluster, its routes and its store; it logs to `logFile`. */
+  static clusterNode(node: { name: string; port: number; monitorPort: number; config: string; storeDir: string; logFile: string }): TestNatsServer {
     const configFile = join(node.storeDir, 'nats-server.conf');
     writeFileSync(configFile, node.config);
-    return new TestNatsServer(node.name, node.port, node.storeDir, ['-c', configFile], node.monitorPort);
+    return new TestNatsServer(node.name, node.port, node.storeDir, ['-c', configFile, '-l', node.logFile], node.monitorPort);
   }
 
   /** Starts the server again on the same port and store (after `kill`), and waits until it is ready. */
@@ -65,17 +65,33 @@ export class TestNatsServer implements NatsUnderTest {
     this.process = spawn(NATS_SERVER_BIN, this.args, { stdio: 'ignore' });
   }
 
-  /** Takes clients; a cluster node also has its JetStream caught up with the cluster (/healthz). */
-  async ready(timeoutMs = 30_000): Promise<void> {
+  /**
+   * Takes clients and runs JetStream; a cluster node with `current`, also has every stream and
+   * consumer it holds caught up with the cluster (/healthz).
+   */
+  async ready(timeoutMs = 20_000, { current = false } = {}): Promise<void> {
     await expectEventually(
       async () => {
         const nc = await connect({ servers: this.url, reconnect: false, timeout: 500 });
         await nc.close();
         if (this.monitorPort === null) return;
-        const health = await fetch(`http://127.0.0.1:${this.monitorPort}/healthz`);
+        const health = await fetch(`http://127.0.0.1:${this.monitorPort}/healthz${current ? '' : '?js-enabled-only=true'}`);
         if (!health.ok) throw new Error(`${this.name} /healthz: ${health.status} ${await health.text()}`);
       },
       { timeoutMs, intervalMs: 50 },
+    );
+  }
+
+  /**
+   * How long until the node's streams and consumers are current with the cluster again (after a
+   * restart), or null if they were not within `timeoutMs`: nats-server 2.9 can take long to call a
+   * consumer that keeps changing current again.
+   */
+  async caughtUp(timeoutMs: number): Promise<number | null> {
+    const t0 = Date.now();
+    return this.ready(timeoutMs, { current: true }).then(
+      () => Date.now() - t0,
+      () => null,
     );
   }
 

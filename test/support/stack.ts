@@ -14,7 +14,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = process.env.TEST_DIST_DIR ?? join(ROOT, 'dist');
 /** Extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile a benchmark. */
 const NODE_ARGS = (process.env.LIVECHAT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
+/** Where the services (and a test's own NATS cluster) write their logs. */
+export const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
 export const ADMIN_TOKEN = 'test-operator-token';
 
 /** One running replica of a service: a separate Node process started from the build output. */
