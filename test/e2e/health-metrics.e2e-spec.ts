@@ -270,8 +270,9 @@ describe('health with PostgreSQL down, metrics switched off', () => {
       expect((await health(stack.baseUrl, 'ready')).status).toBe(200);
       const res = await new Api(stack.baseUrl).get('/api/v1/livechat/visitor/anyone');
       expect({ status: res.status, body: res.body }).toEqual({ status: 503, body: { success: false, error: 'service-unavailable' } });
-      // Said so by rooms' RPC error filter, which the hybrid application applies to NATS requests.
-      expect(stack.service('rooms').logs()).toMatch(/dependency unavailable on rooms\.get-visitor/);
+      // Said so by rooms' RPC error filter, which the hybrid application applies to NATS requests
+      // (its log line may reach the test a moment after the answer).
+      await expectEventually(() => expect(stack.service('rooms').logs()).toMatch(/dependency unavailable on rooms\.get-visitor/));
     } finally {
       await postgres.restart();
     }
