@@ -1,6 +1,7 @@
 import { expectEventually } from './eventually.js';
 import { readStream, type StoredEvent } from './jetstream.js';
 import type { LoadReport } from './load.js';
+import type { NatsUnderTest } from './nats-server.js';
 import type { TestStack } from './stack.js';
 
 /**
@@ -8,7 +9,7 @@ import type { TestStack } from './stack.js';
  * and routing has caught up, then asserts every invariant. Answers figures for the report.
  */
 export async function assertInvariants(
-  stack: TestStack,
+  stack: TestStack<NatsUnderTest>,
   load: LoadReport | null,
   /** `capacity`: the global Livechat_maximum_chats_per_agent in force (0 = unlimited). */
   options: { capacity: number; expectQueueDrained: boolean; timeoutMs?: number },

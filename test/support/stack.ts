@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestDatabase } from './database.js';
 import { expectEventually } from './eventually.js';
-import { TestNatsServer } from './nats-server.js';
+import { TestNatsServer, type NatsUnderTest } from './nats-server.js';
 import { freePort } from './ports.js';
 
 export type ServiceName = 'gateway' | 'rooms' | 'routing';
@@ -14,7 +14,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = process.env.TEST_DIST_DIR ?? join(ROOT, 'dist');
 /** Extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile a benchmark. */
 const NODE_ARGS = (process.env.LIVECHAT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
+/** Where the services (and a test's own NATS cluster) write their logs. */
+export const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
 export const ADMIN_TOKEN = 'test-operator-token';
 
 /** One running replica of a service: a separate Node process started from the build output. */
@@ -68,14 +69,15 @@ export class ServiceProcess {
       log.end();
     });
     // Up once its HTTP listener answers: every service opens it last, after its NATS subscriptions
-    // (so this holds whatever LOG_LEVEL says).
+    // (so this holds whatever LOG_LEVEL says). Five services booting at once on a busy 2-core
+    // machine have taken close to 30 s.
     await expectEventually(
       async () => {
         if (!this.running) throw new Error(`${this.name}#${this.replica} exited (${this.exitCode ?? this.exitSignal}):\n${this.output}`);
         const live = await fetch(`${this.healthUrl}/health/live`).catch(() => null);
         if (live?.status !== 200) throw new Error(`${this.name}#${this.replica} not ready:\n${this.output}`);
       },
-      { timeoutMs: 30_000, intervalMs: 50 },
+      { timeoutMs: 60_000, intervalMs: 50 },
     );
   }
 
@@ -108,15 +110,16 @@ export interface StackOptions {
 }
 
 /**
- * The whole product for one test file: its own database and NATS server, and each service as its
- * own process (several replicas where asked). Stop it in afterAll.
+ * The whole product for one test file: its own database and NATS server (or the NATS cluster the
+ * test started, `nats`), and each service as its own process (several replicas where asked). Stop
+ * it in afterAll; it stops its NATS too.
  */
-export class TestStack {
+export class TestStack<N extends NatsUnderTest = TestNatsServer> {
   readonly services: ServiceProcess[] = [];
 
   private constructor(
     readonly db: TestDatabase,
-    readonly nats: TestNatsServer,
+    readonly nats: N,
     readonly gatewayPorts: number[],
   ) {}
 
@@ -128,11 +131,13 @@ export class TestStack {
     return this.gatewayPorts.map((port) => `http://127.0.0.1:${port}`);
   }
 
-  static async start(options: StackOptions = {}): Promise<TestStack> {
-    const [db, nats] = await Promise.all([TestDatabase.create(options.databaseAdminUrl), TestNatsServer.start()]);
+  static start(options?: StackOptions): Promise<TestStack>;
+  static start<N extends NatsUnderTest>(options: StackOptions & { nats: N }): Promise<TestStack<N>>;
+  static async start(options: StackOptions & { nats?: NatsUnderTest } = {}): Promise<TestStack<NatsUnderTest>> {
+    const [db, nats] = await Promise.all([TestDatabase.create(options.databaseAdminUrl), options.nats ?? TestNatsServer.start()]);
     const replicas = { gateway: 1, rooms: 1, routing: 1, ...options.replicas };
     const ports = await Promise.all(Array.from({ length: replicas.gateway }, () => freePort()));
-    const stack = new TestStack(db, nats, ports);
+    const stack = new TestStack<NatsUnderTest>(db, nats, ports);
     mkdirSync(LOG_DIR, { recursive: true });
     const common = {
       NATS_URL: nats.url,

@@ -27,8 +27,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         routingDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
-        OutboxModule.forRoot({ table: 'routing.outbox', lockKey: ROUTING_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
+        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-events`, streams: [STREAMS.events, STREAMS.decisions], replicas: config.NATS_STREAM_REPLICAS }),
+        OutboxModule.forRoot({
+          table: 'routing.outbox',
+          lockKey: ROUTING_LOCKS.outbox,
+          pollMs: config.OUTBOX_POLL_MS,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
       ],
       controllers: [AdmissionController, AgentsController, DepartmentsController, SettingsController, InquiriesController],
       providers: [

@@ -34,6 +34,7 @@ export class RoomEventsConsumer implements OnApplicationBootstrap, BeforeApplica
         // room.* : routing handles room.opened and room.closed and acknowledges room.assigned unread.
         filterSubject: 'room.*',
         ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
+        replicas: this.config.NATS_STREAM_REPLICAS,
         metrics: this.metrics,
       },
       // A burst of events (many rooms opening at once) is queued a batch per statement.

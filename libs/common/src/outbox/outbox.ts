@@ -9,6 +9,15 @@ import { Metrics, withDeadline } from '../metrics/metrics.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
+/**
+ * How long the relay waits for JetStream to acknowledge a publish. A publish in flight when the
+ * node leading the stream dies is never answered: the relay gives up after this long and publishes
+ * the batch again (duplicates dropped by message id), by then to the stream's new leader.
+ */
+const PUBLISH_TIMEOUT_MS = 2_000;
+/** The longest pause between two attempts of a failing relay. */
+const RELAY_RETRY_MAX_MS = 1_000;
+
 export interface OutboxOptions {
   /**
    * Schema-qualified table: `(id bigserial, event_id text unique, subject text, payload text,
@@ -23,6 +32,13 @@ export interface OutboxOptions {
   publishTimeoutMs?: number;
   /** How long published rows are kept for a re-publish after a NATS restart; below the 2-minute duplicate window. */
   retainMs?: number;
+  /**
+   * Replicas of the streams it publishes to (NATS_STREAM_REPLICAS, default 1). With one, the last
+   * `retainMs` of events are published again after each reconnect, since one NATS server may lose
+   * what it acknowledged when it is killed; with more, an acknowledged event is stored on a
+   * majority of the nodes, and nothing is published again (README, "NATS: one server or a cluster").
+   */
+  streamReplicas?: number;
 }
 
 export interface OutboxMessage {
@@ -36,9 +52,10 @@ export interface OutboxMessage {
  * relay publishes it to JetStream with the event id as message id, then marks the row published. A
  * relay that dies between publish and mark publishes again and JetStream drops the duplicate by
  * message id (within the stream's duplicate window). Published rows are kept for `retainMs` (shorter
- * than that window): when the NATS connection comes back after a break, they are published again,
- * since a NATS server that was killed may have acknowledged messages it had not yet written to disk;
- * those it did keep are dropped as duplicates. Consumers are idempotent for anything else.
+ * than that window): with one NATS server, when the connection comes back after a break, they are
+ * published again, since a NATS server that was killed may have acknowledged messages it had not
+ * yet written; those it did keep are dropped as duplicates (with streams replicated over a cluster,
+ * see `streamReplicas`). Consumers are idempotent for anything else.
  *
  * An event written while a request is handled keeps that request's id (`request_id`) and is
  * published with it as the `x-request-id` header, so its consumers log under the same id.
@@ -52,6 +69,8 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failures = 0;
+  /** Cuts the relay's back-off short when the application shuts down. */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -59,8 +78,8 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
     @Optional() metrics?: Metrics,
   ) {
-    this.js = jetstream(nc, { timeout: options.publishTimeoutMs ?? 5_000 });
-    void this.republishAfterReconnects(nc);
+    this.js = jetstream(nc, { timeout: options.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS });
+    if ((options.streamReplicas ?? 1) === 1) void this.republishAfterReconnects(nc);
     metrics?.collectedGauge({
       name: 'livechat_outbox_backlog',
       help: 'Events committed but not yet relayed to JetStream (unpublished rows in the outbox table), read on scrape',
@@ -117,11 +136,16 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.flush();
   }
 
-  /** One last relay of what is committed (no retries), then stop; leftovers go out at the next start. */
+  /**
+   * One last relay of what is committed (no retries), then stop; leftovers go out through another
+   * replica or at the next start. A relay that keeps failing (JetStream away) stops retrying at
+   * once, so the shutdown stays within its deadline.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
     this.stopped = true;
+    this.wake?.();
+    await this.running;
     await this.relayBatch().catch((err: unknown) => this.logger.warn(`last relay before shutdown failed: ${String(err)}`));
   }
 
@@ -131,12 +155,23 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
       try {
         const published = await this.relayBatch();
         if (published === (this.options.batchSize ?? 500)) this.dirty = true;
+        if (this.failures > 0) this.logger.log(`relaying again after ${this.failures} failed attempts`);
         this.failures = 0;
       } catch (err) {
         this.failures += 1;
-        const backoff = Math.min(5_000, 50 * 2 ** Math.min(this.failures, 7));
-        this.logger.warn(`relay failed (attempt ${this.failures}, retry in ${backoff} ms): ${String(err)}`);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
+        // At most a second apart: a NATS cluster electing a stream's new leader answers again
+        // within seconds, and events should flow the moment it does.
+        const backoff = Math.min(RELAY_RETRY_MAX_MS, 50 * 2 ** Math.min(this.failures, 5));
+        if (this.failures <= 3 || this.failures % 10 === 0) {
+          this.logger.warn(`relay failed (attempt ${this.failures}, retry in ${backoff} ms): ${String(err)}`);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoff);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }).finally(() => (this.wake = null));
         this.dirty = true;
       }
     }
