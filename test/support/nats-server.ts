@@ -17,6 +17,10 @@ export class TestNatsServer {
     private readonly storeDir: string,
   ) {}
 
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }

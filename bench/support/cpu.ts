@@ -1,0 +1,84 @@
+/**
+ * CPU time per group of processes, read from /proc (utime + stime of every thread of the process),
+ * for CPU-per-operation figures on a machine shared with other work: services by pid, the NATS server
+ * by pid, and the PostgreSQL backends serving one database (found in pg_stat_activity; the server
+ * is shared, so only backends of the benchmark's own database count). Backends come and go, so they
+ * are polled during the window; a backend born inside the window counts from zero. Not counted:
+ * PostgreSQL's shared auxiliary processes (WAL writer, checkpointer), which serve every database.
+ */
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+
+const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+
+/** CPU milliseconds a process has used so far, or null once it is gone. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+export type CpuGroups = Record<string, number[]>;
+
+/** A measurement window: `stop()` answers the CPU ms each group used since `start()`. */
+export class CpuWindow {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private readonly backends = new Map<number, { first: number; last: number }>();
+  private timer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> = Promise.resolve();
+  private selfStart = process.cpuUsage();
+
+  private constructor(
+    private readonly groups: CpuGroups,
+    private readonly client: pg.Client,
+    private readonly database: string,
+  ) {}
+
+  /** `groups`: name → pids (read at start and stop); `database`: whose backends count as "postgres". */
+  static async start(groups: CpuGroups, databaseUrl: string, database: string, pollMs = 100): Promise<CpuWindow> {
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-cpu-meter' });
+    await client.connect();
+    const window = new CpuWindow(groups, client, database);
+    for (const pid of Object.values(groups).flat()) window.first.set(pid, processCpuMs(pid) ?? 0);
+    await window.pollBackends(true);
+    window.selfStart = process.cpuUsage();
+    window.timer = setInterval(() => (window.polling = window.polling.then(() => window.pollBackends(false))), pollMs);
+    return window;
+  }
+
+  /** CPU ms per group, plus "postgres" (the database's backends) and "load generator" (this process). */
+  async stop(): Promise<Record<string, number>> {
+    if (this.timer) clearInterval(this.timer);
+    const self = process.cpuUsage(this.selfStart);
+    await this.polling;
+    await this.pollBackends(false);
+    await this.client.end();
+    const result: Record<string, number> = {};
+    for (const [name, pids] of Object.entries(this.groups)) {
+      result[name] = pids.reduce((sum, pid) => sum + Math.max(0, (processCpuMs(pid) ?? this.last.get(pid) ?? 0) - (this.first.get(pid) ?? 0)), 0);
+    }
+    result.postgres = [...this.backends.values()].reduce((sum, b) => sum + (b.last - b.first), 0);
+    result['load generator'] = (self.user + self.system) / 1000;
+    return result;
+  }
+
+  private async pollBackends(atStart: boolean): Promise<void> {
+    const { rows } = await this.client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [this.database],
+    );
+    for (const { pid } of rows) {
+      const cpu = processCpuMs(pid);
+      if (cpu === null) continue;
+      const known = this.backends.get(pid);
+      if (known) known.last = cpu;
+      else this.backends.set(pid, { first: atStart ? cpu : 0, last: cpu });
+    }
+  }
+}
