@@ -7,6 +7,7 @@ import { AgentsController } from './agents/agents.controller.js';
 import { AgentsRepository } from './agents/agents.repository.js';
 import { AgentsService } from './agents/agents.service.js';
 import { AgentPoolRepository } from './assignment/agent-pool.repository.js';
+import { CapacityRepository } from './assignment/capacity.repository.js';
 import { ROUTING_CONFIG, type RoutingConfig } from './config/routing.config.js';
 import { routingDatabase, ROUTING_LOCKS } from './database/database.module.js';
 import { DepartmentsController } from './departments/departments.controller.js';
@@ -17,6 +18,11 @@ import { InquiriesRepository } from './queue/inquiries.repository.js';
 import { QueueDispatcher } from './queue/queue.dispatcher.js';
 import { QueueMetrics } from './queue/queue.metrics.js';
 import { RoomEventsConsumer } from './queue/room-events.consumer.js';
+import { ReservationSweeper } from './reservations/reservation.sweeper.js';
+import { ReservationsController } from './reservations/reservations.controller.js';
+import { ReservationsRepository } from './reservations/reservations.repository.js';
+import { ReservationsService } from './reservations/reservations.service.js';
+import { RoomsClient } from './rooms-client/rooms.client.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsService } from './settings/settings.service.js';
 
@@ -30,7 +36,7 @@ export class AppModule {
         NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
         OutboxModule.forRoot({ table: 'routing.outbox', lockKey: ROUTING_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
       ],
-      controllers: [AdmissionController, AgentsController, DepartmentsController, SettingsController, InquiriesController],
+      controllers: [AdmissionController, AgentsController, DepartmentsController, SettingsController, InquiriesController, ReservationsController],
       providers: [
         { provide: ROUTING_CONFIG, useValue: config },
         SettingsService,
@@ -44,6 +50,11 @@ export class AppModule {
         QueueMetrics,
         RoomEventsConsumer,
         AdmissionService,
+        CapacityRepository,
+        ReservationsRepository,
+        ReservationsService,
+        ReservationSweeper,
+        RoomsClient,
       ],
     };
   }

@@ -4,8 +4,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ERRORS,
   ROUTING_COMMANDS,
-  type PrepareRoomCommand,
-  type PrepareRoomReply,
+  type AdmitRoomCommand,
+  type AdmitRoomReply,
+  type ReleaseReservationCommand,
   type ResolveDepartmentReply,
 } from '@livechat/contracts';
 import { NATS_CONNECTION, rpcRequest } from '@livechat/common';
@@ -32,19 +33,30 @@ export class RoutingClient {
   }
 
   /**
-   * Only on the way to a new room: may it open, and in which department? When routing does not
-   * answer (down, or past ADMISSION_TIMEOUT_MS) the room opens in the visitor's department without
-   * the agent checks: a chat is never refused because routing is away, and the durable room.opened
-   * gets it routed as soon as routing is back (SPEC §8).
+   * Only on the way to a new room: may it open, in which department, and is it served at once (a
+   * reservation)? When routing does not answer (down, or past ADMISSION_TIMEOUT_MS) the room opens in
+   * the visitor's department without the agent checks: a chat is never refused because routing is
+   * away, and the durable room.opened gets it routed as soon as routing is back (SPEC §8), giving back
+   * whatever routing reserved for it meanwhile.
    */
-  async prepareRoomOrAdmit(cmd: PrepareRoomCommand): Promise<PrepareRoomReply> {
+  async admit(cmd: AdmitRoomCommand): Promise<AdmitRoomReply> {
     try {
-      return await rpcRequest<PrepareRoomReply>(this.nc, ROUTING_COMMANDS.prepareRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
+      return await rpcRequest<AdmitRoomReply>(this.nc, ROUTING_COMMANDS.admitRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
     } catch (err) {
       const code = err instanceof RpcException ? (err.getError() as { code?: string }).code : undefined;
       if (code !== ERRORS.serviceUnavailable.code && code !== ERRORS.timeout.code) throw err;
-      this.logger.warn(`routing did not answer prepare-room (${code}): opening without the agent checks`);
+      this.logger.warn(`routing did not answer admit-room (${code}): opening without the agent checks`);
       return cmd.departmentId ? { decision: 'open', departmentId: cmd.departmentId } : { decision: 'open' };
     }
+  }
+
+  /**
+   * Tells routing that a room id it reserved capacity for will never be inserted served, without
+   * waiting: if the message is lost, routing's sweeper gives the capacity back after the deadline.
+   */
+  releaseReservation(roomId: string): void {
+    rpcRequest(this.nc, ROUTING_COMMANDS.releaseReservation, { roomId } satisfies ReleaseReservationCommand, this.config.RPC_TIMEOUT_MS).catch((err: unknown) =>
+      this.logger.warn(`could not release the reservation of room ${roomId} (the sweeper will): ${String(err)}`),
+    );
   }
 }

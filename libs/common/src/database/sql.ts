@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -17,18 +18,30 @@ export async function sql<T = Record<string, unknown>>(manager: EntityManager, t
 }
 
 /**
- * A read on the hot path as a named prepared statement, straight on TypeORM's pg pool: PostgreSQL
- * parses and plans it once per connection instead of once per call, and no query runner is made.
- * `name` must be unique to `text`.
+ * A statement on the hot path as a named prepared statement, straight on TypeORM's pg pool (outside
+ * any transaction): PostgreSQL parses and plans it once per connection instead of once per call, and
+ * no query runner is made. `name` must be unique to `text`; without one, the statement is named after
+ * its text (for statements built from a few variants).
  */
 export async function preparedQuery<T = Record<string, unknown>>(
   dataSource: DataSource,
-  statement: { name: string; text: string },
+  statement: { name?: string; text: string },
   values: unknown[],
 ): Promise<T[]> {
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  const result = await pool.query({ ...statement, values });
+  const result = await pool.query({ name: statement.name ?? statementName(statement.text), text: statement.text, values });
   return result.rows as T[];
+}
+
+const names = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `q-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
 }
 
 /**
