@@ -190,7 +190,20 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       api = new Api(stack.baseUrl, ADMIN_TOKEN);
       chat = new Livechat(api);
       agentId = await api.createAgent('asyncapi-agent');
+      // A room served at once (its room.opened already served), then one that waits under
+      // Manual_Selection until the operator takes it (a routing.agent-selected decision): both kinds
+      // of payload are checked against the document below.
+      const servedAtOnce = await chat.openRoom({ name: 'John' });
+      expect(servedAtOnce.room.servedBy).toBeDefined();
+      await api.setSetting('Livechat_Routing_Method', 'Manual_Selection');
       ({ token, room } = await chat.openRoom({ name: 'Mary' }));
+      const inquiry = await expectEventually(async () => {
+        const found = (await api.queued()).find((i) => i.rid === room._id);
+        expect(found).toBeDefined();
+        return found!;
+      });
+      expect((await api.post('/api/v1/livechat/inquiries.take', { inquiryId: inquiry._id, userId: agentId }, { admin: true })).status).toBe(200);
+      await api.setSetting('Livechat_Routing_Method', 'Auto_Selection');
       await chat.servedBy(token, room._id);
       const closed = await api.closeRoom(room._id, token);
       expect(closed.status).toBe(200);
