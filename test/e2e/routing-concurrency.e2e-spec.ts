@@ -10,7 +10,9 @@ describe('routing with two replicas of rooms and routing (SPEC §9.2, §9.3, §9
   let chat: Livechat;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ replicas: { rooms: 2, routing: 2 } });
+    // A generous admission deadline: on a loaded machine a slow admission would open a room unserved
+    // (correct, but then it is served by the queue rather than in its answer, which this test counts).
+    stack = await TestStack.start({ replicas: { rooms: 2, routing: 2 }, env: { ADMISSION_TIMEOUT_MS: '5000' } });
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
     chat = new Livechat(api);
   });
@@ -21,13 +23,21 @@ describe('routing with two replicas of rooms and routing (SPEC §9.2, §9.3, §9
       `SELECT room_id, agent_id, status, queued_at FROM routing.inquiries`,
     );
 
-  it('serves exactly 9 of 30 parallel rooms with 3 agents of 3 chats each, then 3 more, oldest first, as 3 close', async () => {
+  it('serves exactly 9 of 30 parallel rooms at once with 3 agents of 3 chats each, then 3 more, oldest first, as 3 close', async () => {
     await api.setSetting('Livechat_maximum_chats_per_agent', 3);
     const agentIds = [await api.createAgent('cap-a'), await api.createAgent('cap-b'), await api.createAgent('cap-c')];
     const tokens = await Promise.all(Array.from({ length: 30 }, () => chat.visitor()));
     const opened = await Promise.all(tokens.map((token) => api.room({ token })));
     expect(opened.map((r) => r.status)).toEqual(Array(30).fill(200));
     const rooms = opened.map((r, i) => ({ token: tokens[i], rid: r.body.room._id as string }));
+    // Served in the GET answer: exactly the 9 the agents can take, 3 each, whichever routing replica
+    // admitted them; the other 21 answers come without servedBy.
+    const servedAtOnce = opened.filter((r) => r.body.room.servedBy);
+    expect(servedAtOnce).toHaveLength(9);
+    for (const r of servedAtOnce) expect(r.body.room.usersCount).toBe(2);
+    const perAgent = new Map<string, number>();
+    for (const r of servedAtOnce) perAgent.set(r.body.room.servedBy._id, (perAgent.get(r.body.room.servedBy._id) ?? 0) + 1);
+    expect([...perAgent.values()]).toEqual([3, 3, 3]);
 
     // Wait until routing has queued all 30 and served all it can.
     await expectEventually(async () => {

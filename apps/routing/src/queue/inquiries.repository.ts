@@ -67,7 +67,7 @@ export class InquiriesRepository {
   }
 
   async markClosed(manager: EntityManager, id: string): Promise<void> {
-    await sql(manager, `UPDATE routing.inquiries SET status = 'closed' WHERE id = $1`, [id]);
+    await sql(manager, `UPDATE routing.inquiries SET status = 'closed', reserved_until = NULL WHERE id = $1`, [id]);
   }
 
   /** One page of the queue, oldest first, after the cursor. */

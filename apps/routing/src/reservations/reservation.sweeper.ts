@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
 import { outsideRequest } from '@livechat/common';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
 import { RoomsClient } from '../rooms-client/rooms.client.js';
@@ -17,7 +18,9 @@ const BATCH = 100;
 export class ReservationSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Reservations');
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private running: Promise<unknown> | null = null;
+  private failures = 0;
+  private pausedUntil = 0;
 
   constructor(
     private readonly reservations: ReservationsService,
@@ -27,8 +30,16 @@ export class ReservationSweeper implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.running ??= outsideRequest(() => this.sweep())
-        .catch((err: unknown) => this.logger.warn(`reservation sweep failed, retrying at the next one: ${String(err)}`))
+      if (this.running || Date.now() < this.pausedUntil) return;
+      this.running = outsideRequest(() => this.sweep())
+        .then(() => (this.failures = 0))
+        .catch((err: unknown) => {
+          // rooms away (or the database): back off, up to 5 s, rather than ask again every sweep.
+          this.failures += 1;
+          const backoff = Math.min(5_000, this.config.RESERVATION_SWEEP_MS * 2 ** Math.min(this.failures, 6));
+          this.pausedUntil = Date.now() + backoff;
+          this.logger.warn(`reservation sweep failed (attempt ${this.failures}, again in ${backoff} ms): ${describe(err)}`);
+        })
         .finally(() => (this.running = null));
     }, this.config.RESERVATION_SWEEP_MS);
     this.timer.unref();
@@ -51,4 +62,9 @@ export class ReservationSweeper implements OnApplicationBootstrap, BeforeApplica
       if (due.length < BATCH || outcomes.every((o) => o.state === 'pending')) return;
     }
   }
+}
+
+/** An RPC failure by its domain error (`timeout`, `service-unavailable`), anything else as it prints. */
+function describe(err: unknown): string {
+  return err instanceof RpcException ? JSON.stringify(err.getError()) : String(err);
 }
