@@ -95,7 +95,8 @@ runBenchmark(async () => {
   }
   for (const [subject, n] of Object.entries(after.rpc)) {
     const d = n - (before.rpc[subject] ?? 0);
-    if (d > 0) rows.push([`NATS request ${subject} per room`, String(per(d))]);
+    const latency = `handled p50 ${quantile(before.buckets[subject], after.buckets[subject], 0.5)}, p99 ${quantile(before.buckets[subject], after.buckets[subject], 0.99)}`;
+    if (d > 0) rows.push([`NATS request ${subject} per room`, `${per(d)} (${latency})`]);
   }
   for (const [stream, n] of Object.entries(after.streams)) rows.push([`JetStream publishes to ${stream} per room`, String(per(n - before.streams[stream]))]);
   for (const [durable, n] of Object.entries(after.deliveries)) rows.push([`deliveries to ${durable} per room`, String(per(n - before.deliveries[durable]))]);
@@ -168,10 +169,16 @@ async function snapshot(stack: TestStack, countDir: string) {
     for (const [k, v] of Object.entries(counts.byKind)) into.byKind[k] = (into.byKind[k] ?? 0) + v;
   }
   const rpc: Record<string, number> = {};
+  /** Cumulative counts per subject and bucket (`le`), for the RPCs' latency quantiles. */
+  const buckets: Record<string, Record<string, number>> = {};
   for (const s of services) {
     const scrape = await Scrape.of(s.healthUrl);
     for (const sample of scrape.samples) {
       if (sample.name === 'livechat_rpc_duration_seconds_count') rpc[sample.labels.subject] = (rpc[sample.labels.subject] ?? 0) + sample.value;
+      if (sample.name === 'livechat_rpc_duration_seconds_bucket') {
+        const b = (buckets[sample.labels.subject] ??= {});
+        b[sample.labels.le] = (b[sample.labels.le] ?? 0) + sample.value;
+      }
     }
   }
   const nc = await connect({ servers: stack.nats.url });
@@ -183,7 +190,15 @@ async function snapshot(stack: TestStack, countDir: string) {
     await nc.close();
   }
   const deliveries = Object.fromEntries(Object.entries(await consumerState(stack)).map(([k, v]) => [k, v.delivered]));
-  return { pg, rpc, streams, deliveries };
+  return { pg, rpc, buckets, streams, deliveries };
+}
+
+/** The bucket bound under which a share `q` of the window's requests fell (Prometheus-style, by bucket). */
+function quantile(before: Record<string, number> = {}, after: Record<string, number>, q: number): string {
+  const bounds = Object.keys(after).sort((a, b) => Number(a === '+Inf' ? Infinity : a) - Number(b === '+Inf' ? Infinity : b));
+  const total = (after['+Inf'] ?? 0) - (before['+Inf'] ?? 0);
+  for (const le of bounds) if ((after[le] ?? 0) - (before[le] ?? 0) >= q * total) return le === '+Inf' ? '> max' : `≤ ${Number(le) * 1000} ms`;
+  return '-';
 }
 
 function emptyCounts(): PgCounts {

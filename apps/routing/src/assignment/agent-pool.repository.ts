@@ -59,12 +59,15 @@ export interface PoolState {
   pool: AgentPool;
   /** The queue's rooms, by department and preferred agent (each pair once). */
   waiting: WaitingRoom[];
+  /** When the snapshot was asked for (Date.now()): it holds what had committed by then. */
+  readAt: number;
 }
 
 @Injectable()
 export class AgentPoolRepository {
   /** In a transaction's manager, the snapshot is read on the transaction's connection. */
   async load(manager: EntityManager): Promise<PoolState> {
+    const readAt = Date.now();
     const [row] = manager.queryRunner
       ? await sql<SnapshotRow>(manager, SNAPSHOT.text)
       : await preparedQuery<SnapshotRow>(manager.connection, SNAPSHOT, []);
@@ -72,6 +75,6 @@ export class AgentPoolRepository {
     const agents = row.agents.map((a) => ({ ...a, lastRoutedAt: a.lastRoutedAt === null ? null : new Date(a.lastRoutedAt) }));
     const departments = row.departments.map(({ created_at: _, ...d }) => d);
     const pool = new AgentPool({ agents, departments, memberships: row.memberships, activeInDepartment: row.activeInDepartment }, settings);
-    return { settings, pool, waiting: row.waiting };
+    return { settings, pool, waiting: row.waiting, readAt };
   }
 }

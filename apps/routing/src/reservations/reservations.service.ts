@@ -3,7 +3,7 @@ import { Metrics, Outbox, randomId, type OutboxMessage } from '@livechat/common'
 import type { AdmitRoomCommand, Reservation, Room } from '@livechat/contracts';
 import type { Counter } from 'prom-client';
 import { DataSource, type EntityManager } from 'typeorm';
-import { capacityOf } from '../assignment/agent-pool.js';
+import { capacityOf, type AgentPool } from '../assignment/agent-pool.js';
 import type { PoolState } from '../assignment/agent-pool.repository.js';
 import { CapacityRepository, type Released } from '../assignment/capacity.repository.js';
 import { STRATEGIES } from '../assignment/strategies.js';
@@ -45,6 +45,7 @@ export type ReservationOutcome = 'made' | 'confirmed' | 'queued' | 'voided' | 'c
 export class ReservationsService {
   private readonly logger = new Logger('Reservations');
   private readonly outcomes: Counter;
+  private readonly inFlight = new InFlightReservations();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -73,10 +74,12 @@ export class ReservationsService {
   async reserve(state: PoolState, cmd: AdmitRoomCommand, departmentId: string | undefined): Promise<{ reservation: Reservation; departmentId?: string } | undefined> {
     const { settings, pool } = state;
     const strategy = STRATEGIES[settings.Livechat_Routing_Method];
+    this.inFlight.applyTo(pool, state.readAt);
     for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt += 1) {
       const choice = pool.choose(strategy, departmentId, cmd.agentId);
       if (!choice) return undefined;
       const serving = choice.departmentId ?? null;
+      const pending = this.inFlight.add(choice.agent.id, serving);
       const taken = await this.reservations.reserve({
         inquiryId: randomId(),
         roomId: cmd.roomId,
@@ -90,6 +93,7 @@ export class ReservationsService {
         queuedAt: new Date(cmd.queuedAt),
         ttlMs: this.config.RESERVATION_TTL_MS,
       });
+      this.inFlight.settle(pending, !!taken);
       if (taken) {
         this.outcomes.inc({ outcome: 'made' });
         const reservation = { agent: { _id: choice.agent.id, username: taken.username }, version: 1, deadline: taken.deadline.toISOString() };
@@ -211,6 +215,53 @@ export class ReservationsService {
       this.logger.error(`room ${room._id} opened served by ${room.servedBy!._id} without a reservation`);
     }
   }
+}
+
+/**
+ * The reservations this replica is making, so that admissions running at the same time see each
+ * other's choices (as a queue pass sees its own, AgentPool.record): without it, concurrent admissions
+ * reading the same snapshot would all choose the same agent and queue up on that agent's row. A
+ * reservation counts for a snapshot read before it committed (or while it is still in flight).
+ */
+class InFlightReservations {
+  /** Reservations not answered yet. */
+  private readonly pending = new Set<InFlight>();
+  /** Committed reservations, oldest first, kept a few seconds for admissions that read their snapshot before. */
+  private readonly committed: InFlight[] = [];
+
+  add(agentId: string, departmentId: string | null): InFlight {
+    const entry: InFlight = { agentId, departmentId, at: new Date() };
+    this.pending.add(entry);
+    return entry;
+  }
+
+  /** Committed: it counts for snapshots read until now; refused: it never counted. */
+  settle(entry: InFlight, committed: boolean): void {
+    this.pending.delete(entry);
+    if (!committed) return;
+    entry.committedAt = Date.now();
+    this.committed.push(entry);
+    while (this.committed.length > 0 && this.committed[0].committedAt! < entry.committedAt - KEEP_COMMITTED_MS) this.committed.shift();
+  }
+
+  /** Records in the pool the reservations its snapshot (read at `readAt`) does not hold yet. */
+  applyTo(pool: AgentPool, readAt: number): void {
+    for (const entry of this.pending) pool.record(entry.agentId, entry.departmentId ?? undefined, entry.at);
+    for (let i = this.committed.length - 1; i >= 0 && this.committed[i].committedAt! >= readAt; i -= 1) {
+      const entry = this.committed[i];
+      pool.record(entry.agentId, entry.departmentId ?? undefined, entry.at);
+    }
+  }
+}
+
+/** How long a committed reservation is remembered for admissions whose snapshot is older than it. */
+const KEEP_COMMITTED_MS = 5_000;
+
+interface InFlight {
+  agentId: string;
+  departmentId: string | null;
+  at: Date;
+  committedAt?: number;
 }
 
 function queueFields(room: Room): { departmentId: string | null; name: string; visitor: NewInquiry['visitor']; ts: Date; queuedAt: Date } {
