@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -31,6 +31,25 @@ export async function preparedQuery<T = Record<string, unknown>>(
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   const result = await pool.query({ name: statement.name ?? statementName(statement.text), text: statement.text, values });
   return result.rows as T[];
+}
+
+/**
+ * Runs `fn` with a connection of its own from TypeORM's pg pool, for a transaction spelled out in
+ * fewer round trips than `dataSource.transaction` takes (a simple query may hold several statements:
+ * `BEGIN; …; …`). `fn` ends the transaction it began; the connection goes back to the pool after.
+ */
+export async function withConnection<T>(dataSource: DataSource, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const client = await pool.connect();
+  try {
+    const result = await fn(client);
+    client.release();
+    return result;
+  } catch (err) {
+    // The connection may be broken (or mid-transaction): the pool drops it rather than hand it out again.
+    client.release(err instanceof Error ? err : new Error(String(err)));
+    throw err;
+  }
 }
 
 const names = new Map<string, string>();
