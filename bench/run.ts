@@ -73,7 +73,8 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 
 runBenchmark(async () => {
   log('starting the stack and the references…');
-  const stack = await startStack({ env: { LIVECHAT_FAULT: '' } });
+  // The outbox's safety-net poll at its production default (the tests poll every 200 ms).
+  const stack = await startStack({ env: { LIVECHAT_FAULT: '', OUTBOX_POLL_MS: '1000' } });
   const env = { DATABASE_URL: stack.db.url, NATS_URL: stack.nats.url };
   const [portA, portB] = [await freePort(), await freePort()];
   await startScript('references/fastify-pg.ts', { ...env, PORT: String(portA) });

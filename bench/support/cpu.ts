@@ -29,7 +29,7 @@ export type CpuGroups = Record<string, number[]>;
 export class CpuWindow {
   private readonly first = new Map<number, number>();
   private readonly last = new Map<number, number>();
-  private readonly backends = new Map<number, { first: number; last: number }>();
+  private readonly backends = new Map<number, { first: number; last: number; name: string }>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> = Promise.resolve();
   private selfStart = process.cpuUsage();
@@ -52,7 +52,7 @@ export class CpuWindow {
     return window;
   }
 
-  /** CPU ms per group, plus "postgres" (the database's backends) and "load generator" (this process). */
+  /** CPU ms per group, plus the database's backends by service ("postgres (rooms)"…) and "load generator" (this process). */
   async stop(): Promise<Record<string, number>> {
     if (this.timer) clearInterval(this.timer);
     const self = process.cpuUsage(this.selfStart);
@@ -63,22 +63,27 @@ export class CpuWindow {
     for (const [name, pids] of Object.entries(this.groups)) {
       result[name] = pids.reduce((sum, pid) => sum + Math.max(0, (processCpuMs(pid) ?? this.last.get(pid) ?? 0) - (this.first.get(pid) ?? 0)), 0);
     }
-    result.postgres = [...this.backends.values()].reduce((sum, b) => sum + (b.last - b.first), 0);
+    // By the backend's application_name: the services name their connections (livechat-rooms…);
+    // anything else (autovacuum, a reference's pool) is "postgres (other)".
+    for (const b of this.backends.values()) {
+      const key = `postgres (${b.name.startsWith('livechat-') ? b.name.slice('livechat-'.length) : 'other'})`;
+      result[key] = (result[key] ?? 0) + (b.last - b.first);
+    }
     result['load generator'] = (self.user + self.system) / 1000;
     return result;
   }
 
   private async pollBackends(atStart: boolean): Promise<void> {
-    const { rows } = await this.client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+    const { rows } = await this.client.query<{ pid: number; name: string }>(
+      `SELECT pid, coalesce(application_name, '') AS name FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
       [this.database],
     );
-    for (const { pid } of rows) {
+    for (const { pid, name } of rows) {
       const cpu = processCpuMs(pid);
       if (cpu === null) continue;
       const known = this.backends.get(pid);
       if (known) known.last = cpu;
-      else this.backends.set(pid, { first: atStart ? cpu : 0, last: cpu });
+      else this.backends.set(pid, { first: atStart ? cpu : 0, last: cpu, name });
     }
   }
 }

@@ -94,6 +94,7 @@ export class RoomsRepository {
    * lock exclusively, so a served insert still in flight finishes first, and any later one finds the
    * deadline passed; then reads the rooms (in a statement of their own, so that they are read after
    * the lock). A reservation whose deadline has not passed on the database's clock is `pending`.
+   * Answers in the order asked.
    */
   fenceReservations(reservations: { roomId: string; deadline: Date }[]): Promise<{ roomId: string; state: 'absent' | 'pending' | 'present'; room?: RoomEntity }[]> {
     return this.rooms.manager.transaction(async (manager) => {
@@ -103,7 +104,8 @@ export class RoomsRepository {
       );
       const rows = await sql<RoomEntity & { roomId: string; due: boolean }>(manager,
         `SELECT f.room_id AS "roomId", clock_timestamp() >= f.deadline AS due, ${selectList(ROOM_COLUMN_NAMES, 'r')}
-           FROM unnest($1::text[], $2::timestamptz[]) AS f(room_id, deadline) LEFT JOIN rooms.rooms r ON r.id = f.room_id`,
+           FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS f(room_id, deadline, n) LEFT JOIN rooms.rooms r ON r.id = f.room_id
+          ORDER BY f.n`,
         [reservations.map((r) => r.roomId), reservations.map((r) => r.deadline)],
       );
       return rows.map(({ roomId, due, ...room }) =>
