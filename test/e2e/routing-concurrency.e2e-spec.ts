@@ -76,6 +76,31 @@ describe('routing with two replicas of rooms and routing (SPEC §9.2, §9.3, §9
     for (const id of agentIds) expect(after.find((a) => a._id === id)?.activeChats).toBeLessThanOrEqual(3);
   });
 
+  it("keeps a department's per-agent limit when rooms are served at once in parallel by both routing replicas", async () => {
+    await api.setSetting('Livechat_maximum_chats_per_agent', 0);
+    const ids = [await api.createAgent('dept-a'), await api.createAgent('dept-b'), await api.createAgent('dept-c')];
+    const saved = await api.saveDepartment(
+      { name: 'limited', enabled: true, showOnRegistration: false, maxNumberSimultaneousChat: 2 },
+      ids.map((agentId) => ({ agentId })),
+    );
+    const department = saved.department._id as string;
+    const tokens = await Promise.all(Array.from({ length: 30 }, () => chat.visitor({ department })));
+    const opened = await Promise.all(tokens.map((token) => api.room({ token })));
+    const perAgent = new Map<string, number>();
+    for (const r of opened) if (r.body.room.servedBy) perAgent.set(r.body.room.servedBy._id, (perAgent.get(r.body.room.servedBy._id) ?? 0) + 1);
+    expect(Object.fromEntries(perAgent)).toEqual(Object.fromEntries(ids.map((id) => [id, 2])));
+    // And routing's records agree: two rooms of the department per agent, the rest waiting.
+    await expectEventually(async () => {
+      const rows = await stack.db.query<{ agent_id: string; n: number }>(
+        `SELECT agent_id, count(*)::int AS n FROM routing.inquiries WHERE department_id = $1 AND status IN ('reserved', 'taken') GROUP BY 1`,
+        [department],
+      );
+      expect(new Map(rows.map((r) => [r.agent_id, r.n]))).toEqual(new Map(ids.map((id) => [id, 2])));
+    });
+    // Leave nothing waiting in this department for the tests below.
+    await Promise.all(opened.map((r, i) => api.closeRoom(r.body.room._id, tokens[i])));
+  });
+
   it('serves a room opened while routing is stopped once routing starts again', async () => {
     await api.setSetting('Livechat_maximum_chats_per_agent', 0);
     await api.createAgent('after-restart');

@@ -126,21 +126,4 @@ describe('a new room served in the GET answer (SPEC §4)', () => {
       await blocker.end();
     }
   });
-
-  it("keeps a department's per-agent limit when rooms are served at once in parallel", async () => {
-    const agents = [uniq('dept-a'), uniq('dept-b')];
-    const ids = [await api.createAgent(agents[0]), await api.createAgent(agents[1])];
-    const saved = await api.saveDepartment(
-      { name: uniq('limited'), enabled: true, showOnRegistration: false, maxNumberSimultaneousChat: 2 },
-      ids.map((agentId) => ({ agentId })),
-    );
-    const department = saved.department._id as string;
-    const tokens = await Promise.all(Array.from({ length: 8 }, () => chat.visitor({ department })));
-    const opened = await Promise.all(tokens.map((token) => api.room({ token })));
-    const served = opened.filter((r) => r.body.room.servedBy);
-    expect(served).toHaveLength(4);
-    const perAgent = new Map<string, number>();
-    for (const r of served) perAgent.set(r.body.room.servedBy.username, (perAgent.get(r.body.room.servedBy.username) ?? 0) + 1);
-    expect(Object.fromEntries(perAgent)).toEqual({ [agents[0]]: 2, [agents[1]]: 2 });
-  });
 });
