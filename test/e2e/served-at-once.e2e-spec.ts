@@ -76,12 +76,13 @@ describe('a new room served in the GET answer (SPEC §4)', () => {
     await expectEventually(async () => expect((await api.queued()).some((i) => i.rid === room._id)).toBe(true));
   });
 
-  it('under Manual_Selection, serves the preferred agent (agentId) at once when eligible, as the queue would', async () => {
+  it('under Manual_Selection, answers the room waiting even for an eligible preferred agent (agentId), who gets it from the queue', async () => {
     await api.setSetting('Livechat_Routing_Method', 'Manual_Selection');
     const agent = uniq('manual-preferred');
     const agentId = await api.createAgent(agent);
-    const { room } = await chat.openRoom({}, { agentId });
-    expect(room.servedBy?.username).toBe(agent);
+    const { token, room } = await chat.openRoom({}, { agentId });
+    expect(room.servedBy).toBeUndefined();
+    expect(await chat.servedBy(token, room._id)).toBe(agent);
   });
 
   it('answers the room waiting when every agent is at capacity, and serves it once one frees up', async () => {

@@ -31,7 +31,11 @@ export class AdmissionService {
     const online = departmentId ? pool.servingDepartment(departmentId) !== null : pool.onlineIn();
     if (!online && !settings.Livechat_accept_chats_with_no_agents) return { decision: 'no-agent-online' };
     const queued: AdmitRoomReply = departmentId ? { decision: 'open', departmentId } : { decision: 'open' };
-    if (pool.canServeAnyOf(STRATEGIES[settings.Livechat_Routing_Method], state.waiting)) {
+    const strategy = STRATEGIES[settings.Livechat_Routing_Method];
+    // Manual_Selection serves nothing at once, not even a preferred agent (the reference queues such a
+    // room too): the queue gives the room to that agent, or an operator takes it.
+    if (!strategy.automatic) return queued;
+    if (pool.canServeAnyOf(strategy, state.waiting)) {
       this.queue.request();
       return queued;
     }
