@@ -41,13 +41,21 @@ export async function preparedQuery<T = Record<string, unknown>>(
 export async function withConnection<T>(dataSource: DataSource, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   const client = await pool.connect();
+  // A connection that breaks while checked out and between two queries (the database goes away while
+  // `fn` awaits something else) emits 'error': without a listener, that would crash the process. The
+  // next query fails anyway, and the broken connection is dropped below.
+  let broken: Error | undefined;
+  const onError = (err: Error) => (broken = err);
+  client.on('error', onError);
   try {
     const result = await fn(client);
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
     return result;
   } catch (err) {
+    client.off('error', onError);
     // The connection may be broken (or mid-transaction): the pool drops it rather than hand it out again.
-    client.release(err instanceof Error ? err : new Error(String(err)));
+    client.release(broken ?? (err instanceof Error ? err : new Error(String(err))));
     throw err;
   }
 }
