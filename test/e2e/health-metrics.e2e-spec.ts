@@ -137,8 +137,8 @@ describe('health and metrics', () => {
 
       // routing: the agent's creation and the room's admission
       expect(moved('routing', rpc, { subject: 'routing.create-agent', outcome: 'ok' })).toBe(1);
-      expect(moved('routing', rpc, { subject: 'routing.prepare-room', outcome: 'ok' })).toBe(1);
-      expect(moved('routing', 'livechat_rpc_duration_seconds_sum', { subject: 'routing.prepare-room' })).toBeGreaterThan(0);
+      expect(moved('routing', rpc, { subject: 'routing.admit-room', outcome: 'ok' })).toBe(1);
+      expect(moved('routing', 'livechat_rpc_duration_seconds_sum', { subject: 'routing.admit-room' })).toBeGreaterThan(0);
 
       // Every event went out: nothing left in either outbox.
       expect(after.rooms.value('livechat_outbox_backlog', { table: 'rooms.outbox' })).toBe(0);

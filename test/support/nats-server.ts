@@ -31,13 +31,12 @@ export class TestNatsServer implements NatsUnderTest {
     private readonly monitorPort: number | null = null,
   ) {}
 
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  /** The server's process id while it runs (benchmarks read its CPU time from /proc). */
   get pid(): number | undefined {
     return this.process?.pid;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
   }
 
   get running(): boolean {

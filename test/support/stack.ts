@@ -30,6 +30,7 @@ export class ServiceProcess {
     readonly replica: number,
     private readonly env: Record<string, string>,
     private readonly logFile: string,
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -52,7 +53,7 @@ export class ServiceProcess {
     this.output = '';
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const entry = join(DIST, 'apps', this.name, 'apps', this.name, 'src', 'main.js');
-    const child = spawn(process.execPath, [...NODE_ARGS, entry], {
+    const child = spawn(process.execPath, [...NODE_ARGS, ...this.nodeArgs, entry], {
       env: { ...process.env, ...this.env, ...extraEnv, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -107,6 +108,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** A PostgreSQL server other than the machine's (e.g. a TestPostgresServer the test may kill). */
   databaseAdminUrl?: string;
+  /** Node flags for every service, after LIVECHAT_NODE_ARGS (a benchmark's `--import` hook). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -154,7 +157,7 @@ export class TestStack<N extends NatsUnderTest = TestNatsServer> {
         if (name === 'gateway') env.PORT = String(ports[i]);
         else env.HEALTH_PORT = String(await freePort());
         const logFile = join(LOG_DIR, `${db.name}-${name}-${i}.log`);
-        stack.services.push(new ServiceProcess(name, i, env, logFile));
+        stack.services.push(new ServiceProcess(name, i, env, logFile, options.nodeArgs));
       }
     }
     try {

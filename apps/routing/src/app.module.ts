@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { QUEUES, STREAMS } from '@livechat/contracts';
-import { NatsModule, OutboxModule } from '@livechat/common';
+import { NatsModule, NatsRpcClientModule, OutboxModule } from '@livechat/common';
 import { AdmissionController } from './admission/admission.controller.js';
 import { AdmissionService } from './admission/admission.service.js';
 import { AgentsController } from './agents/agents.controller.js';
 import { AgentsRepository } from './agents/agents.repository.js';
 import { AgentsService } from './agents/agents.service.js';
 import { AgentPoolRepository } from './assignment/agent-pool.repository.js';
+import { CapacityRepository } from './assignment/capacity.repository.js';
 import { ROUTING_CONFIG, type RoutingConfig } from './config/routing.config.js';
 import { routingDatabase, ROUTING_LOCKS } from './database/database.module.js';
 import { DepartmentsController } from './departments/departments.controller.js';
@@ -17,6 +18,11 @@ import { InquiriesRepository } from './queue/inquiries.repository.js';
 import { QueueDispatcher } from './queue/queue.dispatcher.js';
 import { QueueMetrics } from './queue/queue.metrics.js';
 import { RoomEventsConsumer } from './queue/room-events.consumer.js';
+import { ReservationSweeper } from './reservations/reservation.sweeper.js';
+import { ReservationsController } from './reservations/reservations.controller.js';
+import { ReservationsRepository } from './reservations/reservations.repository.js';
+import { ReservationsService } from './reservations/reservations.service.js';
+import { RoomsClient } from './rooms-client/rooms.client.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsService } from './settings/settings.service.js';
 
@@ -28,6 +34,8 @@ export class AppModule {
       imports: [
         routingDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-events`, streams: [STREAMS.events, STREAMS.decisions], replicas: config.NATS_STREAM_REPLICAS }),
+        // Requests to rooms (the reservation sweeper's fence), on a connection of their own.
+        NatsRpcClientModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-rpc`, defaultDeadlineMs: config.RPC_TIMEOUT_MS }),
         OutboxModule.forRoot({
           table: 'routing.outbox',
           lockKey: ROUTING_LOCKS.outbox,
@@ -35,7 +43,7 @@ export class AppModule {
           streamReplicas: config.NATS_STREAM_REPLICAS,
         }),
       ],
-      controllers: [AdmissionController, AgentsController, DepartmentsController, SettingsController, InquiriesController],
+      controllers: [AdmissionController, AgentsController, DepartmentsController, SettingsController, InquiriesController, ReservationsController],
       providers: [
         { provide: ROUTING_CONFIG, useValue: config },
         SettingsService,
@@ -49,6 +57,11 @@ export class AppModule {
         QueueMetrics,
         RoomEventsConsumer,
         AdmissionService,
+        CapacityRepository,
+        ReservationsRepository,
+        ReservationsService,
+        ReservationSweeper,
+        RoomsClient,
       ],
     };
   }

@@ -4,6 +4,8 @@ import {
   ROOMS_COMMANDS,
   type CloseRoomCommand,
   type CloseRoomReply,
+  type FenceReservationsCommand,
+  type FenceReservationsReply,
   type GetOrOpenRoomCommand,
   type GetOrOpenRoomReply,
 } from '@livechat/contracts';
@@ -21,5 +23,11 @@ export class RoomsController {
   @MessagePattern(ROOMS_COMMANDS.closeRoom)
   close(@Payload() cmd: CloseRoomCommand): Promise<CloseRoomReply> {
     return this.rooms.close(cmd);
+  }
+
+  /** routing's reservation sweeper: what became of room ids it reserved capacity for. */
+  @MessagePattern(ROOMS_COMMANDS.fenceReservations)
+  fenceReservations(@Payload() cmd: FenceReservationsCommand): Promise<FenceReservationsReply> {
+    return this.rooms.fenceReservations(cmd);
   }
 }
