@@ -88,7 +88,8 @@ runBenchmark(async () => {
   if (only.has('hot-path') || only.has('scale')) assertWrkInstalled();
   log('starting the stack and the references…');
   const productEnv = Object.fromEntries(args.env.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  const stack = await startStack({ env: { LIVECHAT_FAULT: '', ...productEnv } });
+  // The outbox's safety-net poll at its production default (the tests poll every 200 ms).
+  const stack = await startStack({ env: { LIVECHAT_FAULT: '', OUTBOX_POLL_MS: '1000', ...productEnv } });
   const env = { DATABASE_URL: stack.db.url, NATS_URL: stack.nats.url };
   const [portA, portB] = [await freePort(), await freePort()];
   const fastifyPg = await startScript('references/fastify-pg.ts', { ...env, PORT: String(portA) });
@@ -142,7 +143,18 @@ runBenchmark(async () => {
     for (let i = 0; i < config.agents; i += 1) await api.createAgent(`bench-agent-${i}`);
     const seeded = await seed(Math.min(config.visitors, config.scaleSmall));
     results.timeToAgent = await measureTimeToAgent(
-      { baseUrl: stack.baseUrl, natsUrl: stack.nats.url, referenceUrl: refB.baseUrl, seededVisitors: seeded, rates: config.rates, seconds: config.ttaSeconds, graceMs: 15_000 },
+      {
+        baseUrl: stack.baseUrl,
+        natsUrl: stack.nats.url,
+        referenceUrl: refB.baseUrl,
+        seededVisitors: seeded,
+        rates: config.rates,
+        seconds: config.ttaSeconds,
+        graceMs: 15_000,
+        productPids: { ...Object.fromEntries((['gateway', 'rooms', 'routing'] as const).map((name) => [name, stack.all(name).map((p) => p.pid!)])), nats: [stack.nats.pid!] },
+        referencePids: { 'reference (b)': [splitHttp.pid!, splitDb.pid!] },
+        database: { url: stack.db.url, name: stack.db.name },
+      },
       log,
     );
   }
@@ -220,13 +232,21 @@ function summaryTable(r: Record<string, any>): Row[] {
   for (const phase of (r.timeToAgent as TimeToAgentPhase[] | undefined) ?? []) {
     const t = phase.timeToAgentMs;
     const failed = phase.rooms - phase.assigned;
+    const opened = phase.rooms - Object.values(phase.failures).reduce((a, b) => a + b, 0);
+    const share = opened > 0 ? phase.servedInAnswer / opened : 0;
+    const cpu = phase.cpuMsPerRoom.total;
+    // SPEC targets on the 2-core machine: at 200 new rooms/s, p99 < 50 ms, ≥ 95 % served in the answer, ≤ 5 ms CPU per room.
+    const at200 = phase.rate === 200;
+    const met = t.p99 !== null && failed === 0 && t.p99 < (at200 ? 50 : 100) && (!at200 || (share >= 0.95 && cpu <= 5));
     rows.push({
       benchmark: `time to agent @ ${phase.rate}/s (sent ${phase.sentPerSecond}/s)`,
-      product: `p50 ${t.p50} ms, p99 ${t.p99} ms${failed ? `, ${failed} of ${phase.rooms} not assigned` : ''}`,
-      reference: `(b) round trip p99 ${phase.referenceMs.p99} ms`,
+      product:
+        `p50 ${t.p50} ms, p99 ${t.p99} ms; ${(share * 100).toFixed(1)} % served in the answer; GET p50 ${phase.getMs.p50} ms, p99 ${phase.getMs.p99} ms; ` +
+        `CPU ${cpu} ms/room${failed ? `; ${failed} of ${phase.rooms} not assigned` : ''}`,
+      reference: `(b) round trip p99 ${phase.referenceMs.p99} ms, CPU ${phase.referenceCpuMsPerRequest.total} ms/request`,
       ratio: t.p99 && phase.referenceMs.p99 ? (t.p99 / phase.referenceMs.p99).toFixed(1) : '-',
-      target: phase.rate === 200 ? 'p99 < 50 ms' : 'p99 < 100 ms',
-      met: t.p99 !== null && failed === 0 && t.p99 < (phase.rate === 200 ? 50 : 100) ? 'yes' : 'no',
+      target: at200 ? 'p99 < 50 ms, ≥ 95 % in the answer, ≤ 5 ms CPU/room' : 'p99 < 100 ms',
+      met: met ? 'yes' : 'no',
     });
   }
   if (r.timeToAgent) {

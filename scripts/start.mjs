@@ -37,7 +37,7 @@ async function checkPostgres() {
 
 async function checkNats() {
   try {
-    const nc = await connect({ servers: env.NATS_URL.split(','), reconnect: false, timeout: 3000 });
+    const nc = await connect({ servers: env.NATS_URL.split(',').map((server) => server.trim()), reconnect: false, timeout: 3000 });
     await nc.close();
   } catch (err) {
     return `NATS is not reachable at ${env.NATS_URL} (${err.message}).

@@ -195,8 +195,21 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       // Rooms keep opening after the agent is deleted below.
       await api.setSetting('Livechat_accept_chats_with_no_agents', true);
       agentId = await api.createAgent('asyncapi-agent');
+      // A room served at once (its room.opened already served), then one that waits under
+      // Manual_Selection until the operator takes it (a routing.agent-selected decision): both kinds
+      // of payload are checked against the document below.
+      const servedAtOnce = await chat.openRoom({ name: 'John' });
+      expect(servedAtOnce.room.servedBy).toBeDefined();
+      await api.setSetting('Livechat_Routing_Method', 'Manual_Selection');
       ({ token, room } = await chat.openRoom({ name: 'Mary' }));
-      // A conversation: a visitor's message, the agent joining (uj), an edit, a deletion, a rename, the close.
+      const inquiry = await expectEventually(async () => {
+        const found = (await api.queued()).find((i) => i.rid === room._id);
+        expect(found).toBeDefined();
+        return found!;
+      });
+      expect((await api.post('/api/v1/livechat/inquiries.take', { inquiryId: inquiry._id, userId: agentId }, { admin: true })).status).toBe(200);
+      await api.setSetting('Livechat_Routing_Method', 'Auto_Selection');
+      // A conversation: a visitor's message, an edit, a deletion, a rename, the close.
       const first = await api.sendMessage({ token, rid: room._id, msg: 'Hello, *anyone*? https://rocket.chat' });
       await chat.servedBy(token, room._id);
       expect((await api.editMessage(first.body.message._id, { token, rid: room._id, msg: 'Hello?' })).status).toBe(200);

@@ -68,7 +68,7 @@ describe('request ids and structured logs', () => {
 
     // rooms handled the gateway's request, and asked routing for admission with the same id.
     await expectLogged('rooms', requestId, (l) => /^rooms\.get-or-open ok in /.test(l.msg ?? ''));
-    await expectLogged('routing', requestId, (l) => /^routing\.prepare-room ok in /.test(l.msg ?? ''));
+    await expectLogged('routing', requestId, (l) => /^routing\.admit-room ok in /.test(l.msg ?? ''));
     // room.opened went through the outbox and JetStream with the id as a header.
     const consumed = await expectLogged('routing', requestId, (l) => /^handled room\.opened /.test(l.msg ?? ''));
     expect(consumed).toMatchObject({ level: 'debug', service: 'routing', context: 'Consumer:routing-room-events' });

@@ -50,7 +50,7 @@ describe('GET livechat/room and POST livechat/room.close', () => {
       expect(await stack.db.query(`SELECT 1 FROM rooms.rooms WHERE visitor_token = $1`, [token])).toHaveLength(0);
     });
 
-    it('opens a new room with the SPEC fields', async () => {
+    it('opens a new room with the SPEC fields, served at once by the agent online', async () => {
       const token = await visitor({ name: 'Mary' });
       const res = await api.room({ token });
       expect(res.status).toBe(200);
@@ -63,16 +63,19 @@ describe('GET livechat/room and POST livechat/room.close', () => {
         v: { token, status: 'online' },
         open: true,
         msgs: 0,
-        usersCount: 1,
+        usersCount: 2,
         cl: false,
         waitingResponse: true,
         source: { type: 'api' },
+        servedBy: { username: 'agent.online' },
       });
       expect(room._id).toMatch(ID);
       expect(room.v._id).toMatch(ID);
       expect(room.v.username).toMatch(/^guest-\d+$/);
+      expect(room.servedBy._id).toMatch(ID);
       for (const field of ['ts', '_updatedAt', 'lm', 'queuedAt']) expect(room[field]).toMatch(ISO);
-      for (const absent of ['closedAt', 'closer', 'closedBy', 'departmentId', 'servedBy']) expect(room).not.toHaveProperty(absent);
+      expect(room.servedBy.ts).toMatch(ISO);
+      for (const absent of ['closedAt', 'closer', 'closedBy', 'departmentId']) expect(room).not.toHaveProperty(absent);
       expect(JSON.stringify(res.body)).not.toContain('null');
     });
 
@@ -249,24 +252,28 @@ describe('GET livechat/room and POST livechat/room.close', () => {
   });
 
   describe('events', () => {
-    it('publishes room.opened and room.closed to JetStream, with the event id as message id', async () => {
+    it('publishes room.opened, room.assigned and room.closed to JetStream, with the event id as message id', async () => {
       const token = await visitor({ name: 'Evented' });
       const room = (await api.room({ token })).body.room;
       await api.closeRoom(room._id, token);
       const events = await expectEventually(async () => {
         const all = (await readStream(stack.nats.url)).filter((e) => e.data.room?._id === room._id);
-        // The close also writes the livechat-close message (message.sent; see messages.e2e-spec).
-        expect(all.map((e) => e.subject)).toEqual(['room.opened', 'room.closed', 'message.sent']);
+        // Served at once: room.assigned and its uj message (message.sent) with room.opened; the close also
+        // writes the livechat-close message (see messages.e2e-spec).
+        expect(all.map((e) => e.subject)).toEqual(['room.opened', 'room.assigned', 'message.sent', 'room.closed', 'message.sent']);
         return all.filter((e) => e.subject.startsWith('room.'));
       });
-      const [opened, closed] = events;
+      const [opened, assigned, closed] = events;
       for (const e of events) {
         expect(e.msgId).toBe(e.data.eventId);
         expect(e.data).toMatchObject({ type: e.subject, version: 1 });
         expect(e.data.eventId).toMatch(ID);
         expect(e.data.occurredAt).toMatch(ISO);
       }
-      expect(opened.data.room).toMatchObject({ _id: room._id, open: true, fname: 'Evented', v: { token } });
+      // Served at once: both events carry the room as the one statement wrote it, served.
+      expect(opened.data.room).toEqual(room);
+      expect(assigned.data.room).toEqual(room);
+      expect(assigned.data.agent).toEqual({ _id: room.servedBy._id, username: 'agent.online' });
       expect(closed.data.room).toMatchObject({ _id: room._id, closer: 'visitor', v: { status: 'offline' } });
       expect(closed.data.room).not.toHaveProperty('open');
       expect(closed.data.room.closedAt).toMatch(ISO);

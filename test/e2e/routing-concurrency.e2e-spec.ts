@@ -10,7 +10,9 @@ describe('routing with two replicas of rooms and routing (SPEC §9.2, §9.3, §9
   let chat: Livechat;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ replicas: { rooms: 2, routing: 2 } });
+    // A generous admission deadline: on a loaded machine a slow admission would open a room unserved
+    // (correct, but then it is served by the queue rather than in its answer, which this test counts).
+    stack = await TestStack.start({ replicas: { rooms: 2, routing: 2 }, env: { ADMISSION_TIMEOUT_MS: '5000' } });
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
     chat = new Livechat(api);
   });
@@ -21,13 +23,21 @@ describe('routing with two replicas of rooms and routing (SPEC §9.2, §9.3, §9
       `SELECT room_id, agent_id, status, queued_at FROM routing.inquiries`,
     );
 
-  it('serves exactly 9 of 30 parallel rooms with 3 agents of 3 chats each, then 3 more, oldest first, as 3 close', async () => {
+  it('serves exactly 9 of 30 parallel rooms at once with 3 agents of 3 chats each, then 3 more, oldest first, as 3 close', async () => {
     await api.setSetting('Livechat_maximum_chats_per_agent', 3);
     const agentIds = [await api.createAgent('cap-a'), await api.createAgent('cap-b'), await api.createAgent('cap-c')];
     const tokens = await Promise.all(Array.from({ length: 30 }, () => chat.visitor()));
     const opened = await Promise.all(tokens.map((token) => api.room({ token })));
     expect(opened.map((r) => r.status)).toEqual(Array(30).fill(200));
     const rooms = opened.map((r, i) => ({ token: tokens[i], rid: r.body.room._id as string }));
+    // Served in the GET answer: exactly the 9 the agents can take, 3 each, whichever routing replica
+    // admitted them; the other 21 answers come without servedBy.
+    const servedAtOnce = opened.filter((r) => r.body.room.servedBy);
+    expect(servedAtOnce).toHaveLength(9);
+    for (const r of servedAtOnce) expect(r.body.room.usersCount).toBe(2);
+    const perAgent = new Map<string, number>();
+    for (const r of servedAtOnce) perAgent.set(r.body.room.servedBy._id, (perAgent.get(r.body.room.servedBy._id) ?? 0) + 1);
+    expect([...perAgent.values()]).toEqual([3, 3, 3]);
 
     // Wait until routing has queued all 30 and served all it can.
     await expectEventually(async () => {
@@ -64,6 +74,31 @@ describe('routing with two replicas of rooms and routing (SPEC §9.2, §9.3, §9
     }, { timeoutMs: 20_000 });
     const after = await api.agents();
     for (const id of agentIds) expect(after.find((a) => a._id === id)?.activeChats).toBeLessThanOrEqual(3);
+  });
+
+  it("keeps a department's per-agent limit when rooms are served at once in parallel by both routing replicas", async () => {
+    await api.setSetting('Livechat_maximum_chats_per_agent', 0);
+    const ids = [await api.createAgent('dept-a'), await api.createAgent('dept-b'), await api.createAgent('dept-c')];
+    const saved = await api.saveDepartment(
+      { name: 'limited', enabled: true, showOnRegistration: false, maxNumberSimultaneousChat: 2 },
+      ids.map((agentId) => ({ agentId })),
+    );
+    const department = saved.department._id as string;
+    const tokens = await Promise.all(Array.from({ length: 30 }, () => chat.visitor({ department })));
+    const opened = await Promise.all(tokens.map((token) => api.room({ token })));
+    const perAgent = new Map<string, number>();
+    for (const r of opened) if (r.body.room.servedBy) perAgent.set(r.body.room.servedBy._id, (perAgent.get(r.body.room.servedBy._id) ?? 0) + 1);
+    expect(Object.fromEntries(perAgent)).toEqual(Object.fromEntries(ids.map((id) => [id, 2])));
+    // And routing's records agree: two rooms of the department per agent, the rest waiting.
+    await expectEventually(async () => {
+      const rows = await stack.db.query<{ agent_id: string; n: number }>(
+        `SELECT agent_id, count(*)::int AS n FROM routing.inquiries WHERE department_id = $1 AND status IN ('reserved', 'taken') GROUP BY 1`,
+        [department],
+      );
+      expect(new Map(rows.map((r) => [r.agent_id, r.n]))).toEqual(new Map(ids.map((id) => [id, 2])));
+    });
+    // Leave nothing waiting in this department for the tests below.
+    await Promise.all(opened.map((r, i) => api.closeRoom(r.body.room._id, tokens[i])));
   });
 
   it('serves a room opened while routing is stopped once routing starts again', async () => {

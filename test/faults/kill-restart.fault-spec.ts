@@ -46,6 +46,8 @@ describe('kill and restart under load', () => {
   }
 
   async function check(fault: string, load: LoadReport): Promise<void> {
+    // No service died of the fault it was not the target of (the victim was started again).
+    expect(stack.services.filter((s) => !s.running).map((s) => `${s.name}#${s.replica}: ${s.exitCode ?? s.exitSignal}`)).toEqual([]);
     const figures = await assertInvariants(stack, load, { capacity: CAPACITY, expectQueueDrained: true });
     // Nothing hangs: every answered request came back within the deadline, plus the client's slack.
     expect(load.slowestMs).toBeLessThan(RPC_TIMEOUT_MS + 3_000);

@@ -14,12 +14,13 @@ describe('a relay that crashes between commit and publish', () => {
   let stack: TestStack;
   let api: Api;
   let chat: Livechat;
+  let agentId: string;
 
   beforeAll(async () => {
     stack = await TestStack.start({ env: { OUTBOX_POLL_MS: '200', CONSUMER_ACK_WAIT_SECONDS: '3' } });
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
     chat = new Livechat(api);
-    await api.createAgent('outbox-agent');
+    agentId = await api.createAgent('outbox-agent');
   });
   afterAll(() => stack?.stop());
 
@@ -63,11 +64,17 @@ describe('a relay that crashes between commit and publish', () => {
   });
 
   it.each(['outbox:before-publish', 'outbox:after-publish'])('routing dies at %s: the decision still arrives, once', async (point) => {
+    // A room that waits (its agent is not available), so that routing decides it in a queue pass
+    // and relays a decision: a room served at once has none.
+    await api.setAvailability(agentId, 'not-available');
+    await api.setSetting('Livechat_accept_chats_with_no_agents', true);
     const token = await chat.visitor();
-    let rid = '';
+    const res = await api.room({ token });
+    const rid: string = res.body.room._id;
+    expect(res.body.room.servedBy).toBeUndefined();
+    await expectEventually(async () => expect((await api.queued()).some((i) => i.rid === rid)).toBe(true));
     await crashing('routing', point, async () => {
-      const res = await api.room({ token });
-      rid = res.body.room._id;
+      await api.setAvailability(agentId, 'available');
     });
     expect(await chat.servedBy(token, rid)).toBe('outbox-agent');
     const decisions = await expectEventually(async () => {

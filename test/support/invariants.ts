@@ -1,6 +1,7 @@
 import { expectEventually } from './eventually.js';
 import { readStream, type StoredEvent } from './jetstream.js';
 import type { LoadReport } from './load.js';
+import type { NatsUnderTest } from './nats-server.js';
 import type { TestStack } from './stack.js';
 
 /**
@@ -8,7 +9,7 @@ import type { TestStack } from './stack.js';
  * and routing has caught up, then asserts every invariant. Answers figures for the report.
  */
 export async function assertInvariants(
-  stack: TestStack,
+  stack: TestStack<NatsUnderTest>,
   load: LoadReport | null,
   /** `capacity`: the global Livechat_maximum_chats_per_agent in force (0 = unlimited). */
   options: { capacity: number; expectQueueDrained: boolean; timeoutMs?: number },
@@ -16,7 +17,8 @@ export async function assertInvariants(
   const db = stack.db;
   const timeoutMs = options.timeoutMs ?? 60_000;
 
-  // Quiet: nothing left to relay, and routing knows every room rooms knows.
+  // Quiet: nothing left to relay, routing knows every room rooms knows, and every reservation of
+  // capacity for a new room has ended (confirmed, given back, or voided by the sweeper after its deadline).
   await expectEventually(async () => {
     expect(await db.query('SELECT 1 FROM rooms.outbox WHERE published_at IS NULL')).toHaveLength(0);
     expect(await db.query('SELECT 1 FROM routing.outbox WHERE published_at IS NULL')).toHaveLength(0);
@@ -25,7 +27,13 @@ export async function assertInvariants(
         WHERE i.id IS NULL OR (NOT r.open AND i.status <> 'closed')`,
     );
     expect(missing).toEqual([]);
+    expect(await db.query(`SELECT room_id, reserved_until FROM routing.inquiries WHERE status = 'reserved'`)).toEqual([]);
   }, { timeoutMs, intervalMs: 200 });
+
+  // Routing records no room that rooms does not have (a voided reservation leaves nothing behind).
+  expect(
+    await db.query(`SELECT i.room_id, i.status FROM routing.inquiries i LEFT JOIN rooms.rooms r ON r.id = i.room_id WHERE r.id IS NULL AND i.status <> 'closed'`),
+  ).toEqual([]);
 
   // 9.1: one open room per visitor.
   expect(await db.query(`SELECT visitor_id FROM rooms.rooms WHERE open GROUP BY visitor_id HAVING count(*) > 1`)).toEqual([]);
@@ -47,7 +55,8 @@ export async function assertInvariants(
     expect(disagreements).toEqual([]);
   }, { timeoutMs, intervalMs: 200 });
   const load_ = await db.query<{ id: string; active_chats: number; taken: number }>(
-    `SELECT a.id, a.active_chats, (SELECT count(*)::int FROM routing.inquiries i WHERE i.agent_id = a.id AND i.status = 'taken') AS taken
+    `SELECT a.id, a.active_chats,
+            (SELECT count(*)::int FROM routing.inquiries i WHERE i.agent_id = a.id AND i.status IN ('reserved', 'taken')) AS taken
        FROM routing.agents a`,
   );
   for (const a of load_) {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestDatabase } from './database.js';
 import { expectEventually } from './eventually.js';
-import { TestNatsServer } from './nats-server.js';
+import { TestNatsServer, type NatsUnderTest } from './nats-server.js';
 import { freePort } from './ports.js';
 
 export type ServiceName = 'gateway' | 'rooms' | 'routing';
@@ -14,7 +14,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = process.env.TEST_DIST_DIR ?? join(ROOT, 'dist');
 /** Extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile a benchmark. */
 const NODE_ARGS = (process.env.LIVECHAT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
+/** Where the services (and a test's own NATS cluster) write their logs. */
+export const LOG_DIR = process.env.TEST_LOG_DIR ?? join(ROOT, 'test', 'logs');
 export const ADMIN_TOKEN = 'test-operator-token';
 
 /** One running replica of a service: a separate Node process started from the build output. */
@@ -29,6 +30,7 @@ export class ServiceProcess {
     readonly replica: number,
     private readonly env: Record<string, string>,
     private readonly logFile: string,
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -51,7 +53,7 @@ export class ServiceProcess {
     this.output = '';
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const entry = join(DIST, 'apps', this.name, 'apps', this.name, 'src', 'main.js');
-    const child = spawn(process.execPath, [...NODE_ARGS, entry], {
+    const child = spawn(process.execPath, [...NODE_ARGS, ...this.nodeArgs, entry], {
       env: { ...process.env, ...this.env, ...extraEnv, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -68,14 +70,15 @@ export class ServiceProcess {
       log.end();
     });
     // Up once its HTTP listener answers: every service opens it last, after its NATS subscriptions
-    // (so this holds whatever LOG_LEVEL says).
+    // (so this holds whatever LOG_LEVEL says). Five services booting at once on a busy 2-core
+    // machine have taken close to 30 s.
     await expectEventually(
       async () => {
         if (!this.running) throw new Error(`${this.name}#${this.replica} exited (${this.exitCode ?? this.exitSignal}):\n${this.output}`);
         const live = await fetch(`${this.healthUrl}/health/live`).catch(() => null);
         if (live?.status !== 200) throw new Error(`${this.name}#${this.replica} not ready:\n${this.output}`);
       },
-      { timeoutMs: 30_000, intervalMs: 50 },
+      { timeoutMs: 60_000, intervalMs: 50 },
     );
   }
 
@@ -105,18 +108,21 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** A PostgreSQL server other than the machine's (e.g. a TestPostgresServer the test may kill). */
   databaseAdminUrl?: string;
+  /** Node flags for every service, after LIVECHAT_NODE_ARGS (a benchmark's `--import` hook). */
+  nodeArgs?: string[];
 }
 
 /**
- * The whole product for one test file: its own database and NATS server, and each service as its
- * own process (several replicas where asked). Stop it in afterAll.
+ * The whole product for one test file: its own database and NATS server (or the NATS cluster the
+ * test started, `nats`), and each service as its own process (several replicas where asked). Stop
+ * it in afterAll; it stops its NATS too.
  */
-export class TestStack {
+export class TestStack<N extends NatsUnderTest = TestNatsServer> {
   readonly services: ServiceProcess[] = [];
 
   private constructor(
     readonly db: TestDatabase,
-    readonly nats: TestNatsServer,
+    readonly nats: N,
     readonly gatewayPorts: number[],
   ) {}
 
@@ -128,11 +134,13 @@ export class TestStack {
     return this.gatewayPorts.map((port) => `http://127.0.0.1:${port}`);
   }
 
-  static async start(options: StackOptions = {}): Promise<TestStack> {
-    const [db, nats] = await Promise.all([TestDatabase.create(options.databaseAdminUrl), TestNatsServer.start()]);
+  static start(options?: StackOptions): Promise<TestStack>;
+  static start<N extends NatsUnderTest>(options: StackOptions & { nats: N }): Promise<TestStack<N>>;
+  static async start(options: StackOptions & { nats?: NatsUnderTest } = {}): Promise<TestStack<NatsUnderTest>> {
+    const [db, nats] = await Promise.all([TestDatabase.create(options.databaseAdminUrl), options.nats ?? TestNatsServer.start()]);
     const replicas = { gateway: 1, rooms: 1, routing: 1, ...options.replicas };
     const ports = await Promise.all(Array.from({ length: replicas.gateway }, () => freePort()));
-    const stack = new TestStack(db, nats, ports);
+    const stack = new TestStack<NatsUnderTest>(db, nats, ports);
     mkdirSync(LOG_DIR, { recursive: true });
     const common = {
       NATS_URL: nats.url,
@@ -149,7 +157,7 @@ export class TestStack {
         if (name === 'gateway') env.PORT = String(ports[i]);
         else env.HEALTH_PORT = String(await freePort());
         const logFile = join(LOG_DIR, `${db.name}-${name}-${i}.log`);
-        stack.services.push(new ServiceProcess(name, i, env, logFile));
+        stack.services.push(new ServiceProcess(name, i, env, logFile, options.nodeArgs));
       }
     }
     try {

@@ -23,10 +23,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         roomsDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
+        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-events`, streams: [STREAMS.events, STREAMS.decisions], replicas: config.NATS_STREAM_REPLICAS }),
         // Requests to routing (admission, departments), on a connection of their own.
         NatsRpcClientModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.rooms}-rpc`, defaultDeadlineMs: config.RPC_TIMEOUT_MS }),
-        OutboxModule.forRoot({ table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
+        OutboxModule.forRoot({
+          table: 'rooms.outbox',
+          lockKey: ROOMS_LOCKS.outbox,
+          pollMs: config.OUTBOX_POLL_MS,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
       ],
       controllers: [VisitorsController, RoomsController, MessagesController],
       providers: [

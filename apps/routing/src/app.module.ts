@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { QUEUES, STREAMS } from '@livechat/contracts';
-import { NatsModule, OutboxModule } from '@livechat/common';
+import { NatsModule, NatsRpcClientModule, OutboxModule } from '@livechat/common';
 import { AdmissionController } from './admission/admission.controller.js';
 import { AdmissionService } from './admission/admission.service.js';
 import { AgentsController } from './agents/agents.controller.js';
 import { AgentsRepository } from './agents/agents.repository.js';
 import { AgentsService } from './agents/agents.service.js';
 import { AgentPoolRepository } from './assignment/agent-pool.repository.js';
+import { CapacityRepository } from './assignment/capacity.repository.js';
 import { ROUTING_CONFIG, type RoutingConfig } from './config/routing.config.js';
 import { AgentTokensRepository } from './credentials/agent-tokens.repository.js';
 import { CredentialsController } from './credentials/credentials.controller.js';
@@ -20,6 +21,11 @@ import { InquiriesRepository } from './queue/inquiries.repository.js';
 import { QueueDispatcher } from './queue/queue.dispatcher.js';
 import { QueueMetrics } from './queue/queue.metrics.js';
 import { RoomEventsConsumer } from './queue/room-events.consumer.js';
+import { ReservationSweeper } from './reservations/reservation.sweeper.js';
+import { ReservationsController } from './reservations/reservations.controller.js';
+import { ReservationsRepository } from './reservations/reservations.repository.js';
+import { ReservationsService } from './reservations/reservations.service.js';
+import { RoomsClient } from './rooms-client/rooms.client.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsService } from './settings/settings.service.js';
 import { WidgetConfigService } from './widget/widget-config.service.js';
@@ -32,10 +38,17 @@ export class AppModule {
       module: AppModule,
       imports: [
         routingDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-events`, streams: [STREAMS.events, STREAMS.decisions] }),
-        OutboxModule.forRoot({ table: 'routing.outbox', lockKey: ROUTING_LOCKS.outbox, pollMs: config.OUTBOX_POLL_MS }),
+        NatsModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-events`, streams: [STREAMS.events, STREAMS.decisions], replicas: config.NATS_STREAM_REPLICAS }),
+        // Requests to rooms (the reservation sweeper's fence), on a connection of their own.
+        NatsRpcClientModule.forRoot({ url: config.NATS_URL, name: `${QUEUES.routing}-rpc`, defaultDeadlineMs: config.RPC_TIMEOUT_MS }),
+        OutboxModule.forRoot({
+          table: 'routing.outbox',
+          lockKey: ROUTING_LOCKS.outbox,
+          pollMs: config.OUTBOX_POLL_MS,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
       ],
-      controllers: [AdmissionController, AgentsController, CredentialsController, DepartmentsController, SettingsController, InquiriesController, WidgetController],
+      controllers: [AdmissionController, AgentsController, CredentialsController, DepartmentsController, SettingsController, InquiriesController, ReservationsController, WidgetController],
       providers: [
         { provide: ROUTING_CONFIG, useValue: config },
         SettingsService,
@@ -52,6 +65,11 @@ export class AppModule {
         AgentTokensRepository,
         CredentialsService,
         WidgetConfigService,
+        CapacityRepository,
+        ReservationsRepository,
+        ReservationsService,
+        ReservationSweeper,
+        RoomsClient,
       ],
     };
   }

@@ -124,3 +124,20 @@ export interface ServingAgentCommand {
 export interface ServingAgentReply {
   agentId: string;
 }
+
+/**
+ * `rooms.fence-reservations` (routing's reservation sweeper asks): what became of room ids routing
+ * reserved capacity for, once their deadlines passed. Answered under the fence: after the answer, no
+ * insert of those rooms served can happen any more.
+ */
+export interface FenceReservationsCommand {
+  reservations: { roomId: string; deadline: string }[];
+}
+
+export interface FenceReservationsReply {
+  /**
+   * Per room id: `absent` (never inserted, and now never inserted served), `present` (the room as it
+   * is, open or closed), or `pending` (the deadline has not passed on the database's clock yet).
+   */
+  outcomes: ({ roomId: string; state: 'absent' | 'pending' } | { roomId: string; state: 'present'; room: Room })[];
+}

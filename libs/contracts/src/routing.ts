@@ -40,18 +40,42 @@ export interface ResolveDepartmentReply {
 }
 
 /**
- * `routing.prepare-room`: asked only before a new room is opened. Answers whether a room may be
- * opened (Livechat_enabled, the no-agent-online rule) and the department it is placed in.
+ * `routing.admit-room`: asked only before a new room is opened, with the id rooms made for it.
+ * Answers whether a room may be opened (Livechat_enabled, the no-agent-online rule), the department
+ * it is placed in and, when an agent can serve it at once (SPEC §4), a reservation: routing has
+ * taken that agent's capacity for this room id until `deadline`, and rooms may insert the room
+ * already served by that agent only before then (see README, "A new room served at once").
  */
-export interface PrepareRoomCommand {
+export interface AdmitRoomCommand {
+  roomId: string;
   departmentId?: string;
   agentId?: string;
+  /** What routing keeps of the room to queue it should the reservation be released: as on room.opened. */
+  name: string;
+  visitor: { _id: string; username: string; token: string };
+  queuedAt: string;
 }
 
-export type PrepareRoomReply =
-  | { decision: 'open'; departmentId?: string }
+/** Capacity routing took for one room id: serve the room with `agent`, at assignment `version`, before `deadline`. */
+export interface Reservation {
+  agent: UserRef;
+  version: number;
+  /** ISO date on the database's clock; a served insert after it is refused. */
+  deadline: string;
+}
+
+export type AdmitRoomReply =
+  | { decision: 'open'; departmentId?: string; reservation?: Reservation }
   | { decision: 'disabled' }
   | { decision: 'no-agent-online' };
+
+/**
+ * `routing.release-reservation`: rooms will never insert this room id served (the visitor's
+ * concurrent request opened their room first, or the insert failed): its capacity goes back.
+ */
+export interface ReleaseReservationCommand {
+  roomId: string;
+}
 
 // ── Operator commands (gateway → routing) ──────────────────────────────────────────────────────
 

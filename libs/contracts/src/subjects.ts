@@ -21,12 +21,14 @@ export const ROOMS_COMMANDS = {
   listRooms: 'rooms.list-rooms',
   visitorSession: 'rooms.visitor-session',
   servingAgent: 'rooms.serving-agent',
+  fenceReservations: 'rooms.fence-reservations',
 } as const;
 
 /** Request/reply commands answered by the routing service. */
 export const ROUTING_COMMANDS = {
   resolveDepartment: 'routing.resolve-department',
-  prepareRoom: 'routing.prepare-room',
+  admitRoom: 'routing.admit-room',
+  releaseReservation: 'routing.release-reservation',
   createAgent: 'routing.create-agent',
   listAgents: 'routing.list-agents',
   getAgent: 'routing.get-agent',

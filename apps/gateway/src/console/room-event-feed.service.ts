@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@livechat/contracts';
-import { natsConnectionOptions } from '@livechat/common';
+import { natsConnectionOptions, PULL_TIMING } from '@livechat/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { RoomEventBuffer } from './room-event-buffer.js';
 
@@ -62,11 +62,17 @@ export class RoomEventFeed implements OnApplicationBootstrap, OnApplicationShutd
           this.buffer.lastSeq > 0
             ? this.buffer.lastSeq + 1
             : Math.max(1, state.first_seq, state.last_seq - this.buffer.capacity + 1);
-        const consumer = await jetstream(nc).consumers.get(stream, {
+        const consumer = await jetstream(nc, { timeout: PULL_TIMING.apiTimeoutMs }).consumers.get(stream, {
           deliver_policy: DeliverPolicy.StartSequence,
           opt_start_seq: start,
         });
-        this.messages = await consumer.consume({ max_messages: this.buffer.capacity });
+        // Short pulls with heartbeats, as the durable consumers: when the node holding this
+        // consumer dies, the client notices within seconds and creates it again elsewhere.
+        this.messages = await consumer.consume({
+          max_messages: this.buffer.capacity,
+          expires: PULL_TIMING.expiresMs,
+          idle_heartbeat: PULL_TIMING.idleHeartbeatMs,
+        });
         if (this.stopped) break;
         this.consuming = true;
         this.logger.log(`following stream ${stream} from sequence ${start}`);

@@ -5,6 +5,8 @@ import {
   type CloseRoomByAgentCommand,
   type CloseRoomCommand,
   type CloseRoomReply,
+  type FenceReservationsCommand,
+  type FenceReservationsReply,
   type GetOrOpenRoomCommand,
   type GetOrOpenRoomReply,
   type ListRoomsCommand,
@@ -49,5 +51,11 @@ export class RoomsController {
   @MessagePattern(ROOMS_COMMANDS.servingAgent)
   servingAgent(@Payload() cmd: ServingAgentCommand): Promise<ServingAgentReply> {
     return this.rooms.servingAgent(cmd);
+  }
+
+  /** routing's reservation sweeper: what became of room ids it reserved capacity for. */
+  @MessagePattern(ROOMS_COMMANDS.fenceReservations)
+  fenceReservations(@Payload() cmd: FenceReservationsCommand): Promise<FenceReservationsReply> {
+    return this.rooms.fenceReservations(cmd);
   }
 }

@@ -4,10 +4,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { AgentSelectedEvent } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
+import { ROOMS_LOCKS } from '../database/database.module.js';
 import { ROOM_COLUMN_NAMES, ROOM_COLUMNS, RoomEntity } from './room.entity.js';
 import { PG_POOL, preparedQuery, selectList, sql, type Outbox } from '@livechat/common';
 
-type OutboxRows = ReturnType<Outbox['rows']>;
+/**
+ * Rows written with a new room, only if the room is inserted: the pieces of an `INSERT INTO table
+ * (columns) SELECT v.* FROM (values) AS v` whose parameters are numbered from `firstParam` (as
+ * `Outbox.rows` makes them for events). Parameters of columns that are not text need a cast in `values`.
+ */
+export type RowsOf = (firstParam: number) => ReturnType<Outbox['rows']>;
 
 const JSON_COLUMNS = new Set<keyof RoomEntity>(['source', 'metrics', 'customFields', 'lastMessage', 'responseBy']);
 
@@ -90,28 +96,76 @@ export class RoomsRepository {
   }
 
   /**
-   * Inserts the room, and its event into the outbox, unless the visitor already has an open room: one
-   * statement, so both or neither are written. The partial unique index `rooms_one_open_per_visitor`
-   * decides: a concurrent insert for the same visitor waits for the other and then does nothing.
-   * Every column is given, so the row is `room` as it stands. Answers false when another room won.
+   * Inserts the room, unless the visitor already has an open room, together with `writes` (its events'
+   * outbox rows, and any other rows that exist only with the room): one statement, so all or nothing.
+   * The partial unique index `rooms_one_open_per_visitor` decides: a concurrent insert for the same
+   * visitor waits for the other and then does nothing. Every column is given, so the row is `room` as
+   * it stands. A prepared statement (one per shape of `writes`).
+   *
+   * With `fence` (a room served at once, by a reservation): the insert first takes the room id's fence
+   * lock (shared), then happens only while the database's clock is before the reservation's deadline
+   * (`fenceReservations` takes the same lock exclusively, after the deadline: once it has answered, no
+   * such insert can succeed).
+   *
+   * Answers whether the room was inserted, and, fenced, whether it was still in time.
    */
-  async insertWithEvent(room: RoomEntity, event: (firstParam: number) => OutboxRows): Promise<boolean> {
+  async insertOpened(room: RoomEntity, writes: RowsOf[], fence?: { deadline: Date }): Promise<{ inserted: boolean; inTime: boolean }> {
     const properties = Object.keys(ROOM_COLUMN_NAMES) as (keyof RoomEntity)[];
-    const params = properties.map((p) => (JSON_COLUMNS.has(p) && room[p] !== null ? JSON.stringify(room[p]) : room[p]));
-    const outbox = event(params.length + 1);
-    const rows = await sql(this.rooms.manager,
-      `WITH room AS (
+    const params: unknown[] = properties.map((p) => (JSON_COLUMNS.has(p) && room[p] !== null ? JSON.stringify(room[p]) : room[p]));
+    const placeholders = properties.map((_, i) => `$${i + 1}`).join(', ');
+    const ctes: string[] = [];
+    let source = `VALUES (${placeholders})`;
+    if (fence) {
+      params.push(ROOMS_LOCKS.reservationFence, fence.deadline);
+      const [lockKey, deadline] = [params.length - 1, params.length];
+      // The lock is taken before the clock is read (the subquery's OFFSET 0 keeps the two in that order).
+      ctes.push(`fence AS MATERIALIZED (
+         SELECT clock_timestamp() < $${deadline}::timestamptz AS in_time
+           FROM (SELECT pg_advisory_xact_lock_shared($${lockKey}::int, hashtext($1)) OFFSET 0) AS held
+       )`);
+      source = `SELECT ${placeholders} FROM fence WHERE fence.in_time`;
+    }
+    ctes.push(`room AS (
          INSERT INTO rooms.rooms (${properties.map((p) => ROOM_COLUMN_NAMES[p]).join(', ')})
-         VALUES (${properties.map((_, i) => `$${i + 1}`).join(', ')})
+         ${source}
          ON CONFLICT (visitor_id) WHERE open DO NOTHING
          RETURNING id
-       ), event AS (
-         INSERT INTO ${outbox.table} (${outbox.columns}) SELECT v.* FROM (${outbox.values}) AS v, room
-       )
-       SELECT id FROM room`,
-      [...params, ...outbox.params],
-    );
-    return rows.length > 0;
+       )`);
+    writes.forEach((write, i) => {
+      const rows = write(params.length + 1);
+      params.push(...rows.params);
+      ctes.push(`write${i} AS (INSERT INTO ${rows.table} (${rows.columns}) SELECT v.* FROM (${rows.values}) AS v, room)`);
+    });
+    const [row] = await preparedQuery<{ id: string | null; inTime: boolean }>(this.pool, {
+      text: `WITH ${ctes.join(',\n       ')}
+       SELECT (SELECT id FROM room) AS id, ${fence ? '(SELECT in_time FROM fence)' : 'true'} AS "inTime"`,
+    }, params);
+    return { inserted: row.id !== null, inTime: row.inTime };
+  }
+
+  /**
+   * The fence of reservations past their deadline (routing's sweeper asks): takes each room id's fence
+   * lock exclusively, so a served insert still in flight finishes first, and any later one finds the
+   * deadline passed; then reads the rooms (in a statement of their own, so that they are read after
+   * the lock). A reservation whose deadline has not passed on the database's clock is `pending`.
+   * Answers in the order asked.
+   */
+  fenceReservations(reservations: { roomId: string; deadline: Date }[]): Promise<{ roomId: string; state: 'absent' | 'pending' | 'present'; room?: RoomEntity }[]> {
+    return this.rooms.manager.transaction(async (manager) => {
+      await sql(manager,
+        `SELECT pg_advisory_xact_lock($1::int, key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY 1 OFFSET 0) AS keys`,
+        [ROOMS_LOCKS.reservationFence, reservations.map((r) => r.roomId)],
+      );
+      const rows = await sql<RoomEntity & { roomId: string; due: boolean }>(manager,
+        `SELECT f.room_id AS "roomId", clock_timestamp() >= f.deadline AS due, ${selectList(ROOM_COLUMN_NAMES, 'r')}
+           FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS f(room_id, deadline, n) LEFT JOIN rooms.rooms r ON r.id = f.room_id
+          ORDER BY f.n`,
+        [reservations.map((r) => r.roomId), reservations.map((r) => r.deadline)],
+      );
+      return rows.map(({ roomId, due, ...room }) =>
+        !due ? { roomId, state: 'pending' as const } : room.id === null ? { roomId, state: 'absent' as const } : { roomId, state: 'present' as const, room: room as RoomEntity },
+      );
+    });
   }
 
   /**

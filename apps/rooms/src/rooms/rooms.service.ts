@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import {
   ERRORS,
@@ -8,6 +8,8 @@ import {
   type CloseRoomByAgentCommand,
   type CloseRoomCommand,
   type CloseRoomReply,
+  type FenceReservationsCommand,
+  type FenceReservationsReply,
   type GetOrOpenRoomCommand,
   type GetOrOpenRoomReply,
   type ListRoomsCommand,
@@ -18,8 +20,9 @@ import {
   type ServingAgentReply,
   type VisitorSessionCommand,
   type VisitorSessionReply,
+  type Reservation,
 } from '@livechat/contracts';
-import { CLOCK, Metrics, Outbox, randomId, type Clock } from '@livechat/common';
+import { CLOCK, Metrics, Outbox, faultPoint, randomId, type Clock } from '@livechat/common';
 import type { Counter, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { VisitorEntity } from '../visitors/visitor.entity.js';
@@ -44,6 +47,7 @@ const TIME_TO_AGENT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 
 @Injectable()
 export class RoomsService {
+  private readonly logger = new Logger('Rooms');
   private readonly opened: Counter;
   private readonly closed: Counter;
   private readonly timeToAgent: Histogram;
@@ -63,7 +67,7 @@ export class RoomsService {
     this.closed = metrics.counter({ name: 'livechat_rooms_closed_total', help: 'Rooms closed (committed) by this replica' });
     this.timeToAgent = metrics.histogram({
       name: 'livechat_time_to_agent_seconds',
-      help: "From a room's queuedAt to its first agent (the routing decision's occurredAt), observed when rooms applies the decision",
+      help: "From a room's queuedAt to its first agent: the routing decision's occurredAt, observed when rooms applies the decision, or the served insert's commit for a room served at once",
       buckets: TIME_TO_AGENT_BUCKETS,
     });
   }
@@ -208,55 +212,130 @@ export class RoomsService {
     return { room: toRoom(room), newRoom: false };
   }
 
+  /**
+   * A new room (SPEC §4). rooms makes its id, then asks routing's admission, which may answer a
+   * reservation: the room is then inserted already served, with its room.opened and room.assigned, in
+   * one statement fenced by the reservation's deadline. A reservation the room did not use comes back
+   * to routing: at once when the insert lost to the visitor's other request, by room.opened when the
+   * room was opened unserved (past the deadline, or without routing's answer), by routing's sweeper
+   * when nothing else can tell (this process died).
+   */
   private async open(visitor: VisitorEntity, cmd: GetOrOpenRoomCommand): Promise<GetOrOpenRoomReply> {
-    const admission = await this.routing.prepareRoomOrAdmit({ departmentId: visitor.departmentId ?? undefined, agentId: cmd.agentId });
-    if (admission.decision === 'disabled') throw new RpcException(ERRORS.omnichannelDisabled);
-    if (admission.decision === 'no-agent-online') throw new RpcException(ERRORS.noAgentOnline);
     // A racing request may open the room and its visitor close it before we read it back: try again.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const now = new Date();
-      const room = Object.assign(new RoomEntity(), {
-        id: randomId(),
-        visitorId: visitor.id,
-        visitorUsername: visitor.username,
-        visitorToken: visitor.token,
-        visitorStatus: visitor.status,
-        fname: visitor.name || visitor.username,
-        departmentId: admission.departmentId ?? null,
-        open: true,
-        msgs: 0,
-        usersCount: 1,
-        source: cmd.source,
-        ts: now,
-        updatedAt: now,
-        lm: now,
-        queuedAt: now,
-        servedById: null,
-        servedByUsername: null,
-        servedByTs: null,
-        assignmentVersion: 0,
-        closedAt: null,
-        closer: null,
-        closedById: null,
-        closedByUsername: null,
-        metrics: null,
-        customFields: null,
-        lastMessage: null,
-        visitorLastMessageTs: null,
-        waitingResponse: true,
-        responseBy: null,
-      } satisfies RoomEntity);
-      const event = roomEvent(ROOM_EVENTS.opened, room, now, { preferredAgentId: cmd.agentId });
-      if (await this.rooms.insertWithEvent(room, (firstParam) => this.outbox.rows([event], firstParam))) {
-        this.opened.inc();
-        this.outbox.flush();
-        return { room: toRoom(room), newRoom: true };
-      }
+      const now = this.clock.now();
+      const room = newRoom(visitor, cmd, now);
+      const admission = await this.routing.admit({
+        roomId: room.id,
+        departmentId: visitor.departmentId ?? undefined,
+        agentId: cmd.agentId,
+        name: room.fname,
+        visitor: { _id: visitor.id, username: visitor.username, token: visitor.token },
+        queuedAt: now.toISOString(),
+      });
+      if (admission.decision === 'disabled') throw new RpcException(ERRORS.omnichannelDisabled);
+      if (admission.decision === 'no-agent-online') throw new RpcException(ERRORS.noAgentOnline);
+      room.departmentId = admission.departmentId ?? null;
+      const opened = admission.reservation ? await this.insertServed(room, admission.reservation, cmd) : await this.insert(room, cmd);
+      if (opened) return { room: toRoom(opened), newRoom: true };
       const existing = await this.rooms.findOpenByVisitor(visitor.id);
       if (existing) return { room: toRoom(existing), newRoom: false };
     }
     throw new Error(`could not open a room for visitor ${visitor.id}: it kept being opened and closed concurrently`);
   }
+
+  /** Inserts the room waiting for an agent, with its room.opened; null when the visitor's other request opened theirs first. */
+  private async insert(room: RoomEntity, cmd: GetOrOpenRoomCommand): Promise<RoomEntity | null> {
+    const events = [roomEvent(ROOM_EVENTS.opened, room, room.ts, { preferredAgentId: cmd.agentId })];
+    const { inserted } = await this.rooms.insertOpened(room, [(firstParam) => this.outbox.rows(events, firstParam)]);
+    if (!inserted) return null;
+    this.opened.inc();
+    this.outbox.flush();
+    return room;
+  }
+
+  /**
+   * Inserts the room served by the reservation's agent, with room.opened and room.assigned, before the
+   * reservation's deadline. Past it, the room is inserted waiting instead (routing gives the capacity
+   * back and queues it when room.opened arrives). Null when the visitor's other request opened their
+   * room first; this room id will then never exist, and routing is told so.
+   */
+  private async insertServed(room: RoomEntity, reservation: Reservation, cmd: GetOrOpenRoomCommand): Promise<RoomEntity | null> {
+    faultPoint('rooms:before-served-insert');
+    const served: RoomEntity = {
+      ...room,
+      servedById: reservation.agent._id,
+      servedByUsername: reservation.agent.username,
+      servedByTs: room.ts,
+      usersCount: 2,
+      assignmentVersion: reservation.version,
+    };
+    // What an assignment writes (the `uj` message, room.assigned, its message.sent), after room.opened.
+    const assigned = assignmentWrites(served, reservation.agent, room.ts);
+    const events = [roomEvent(ROOM_EVENTS.opened, served, room.ts, { preferredAgentId: cmd.agentId }), ...assigned.events];
+    const { inserted, inTime } = await this.rooms.insertOpened(
+      served,
+      [(firstParam) => this.outbox.rows(events, firstParam), (firstParam) => this.messages.rows(assigned.messages, firstParam)],
+      { deadline: new Date(reservation.deadline) },
+    );
+    if (inserted) {
+      this.opened.inc();
+      // Served at once: the wait was the admission and the insert.
+      this.timeToAgent.observe((Date.now() - room.queuedAt.getTime()) / 1000);
+      this.outbox.flush();
+      return served;
+    }
+    if (!inTime) {
+      this.logger.warn(`room ${room.id}: its reservation's deadline passed before the insert; opening it waiting for an agent`);
+      const waiting = await this.insert(room, cmd);
+      if (waiting) return waiting;
+    }
+    this.routing.releaseReservation(room.id);
+    return null;
+  }
+
+  /** What routing's reservation sweeper asks: the rooms as they are, under the fence (see RoomsRepository). */
+  async fenceReservations(cmd: FenceReservationsCommand): Promise<FenceReservationsReply> {
+    const outcomes = await this.rooms.fenceReservations(cmd.reservations.map((r) => ({ roomId: r.roomId, deadline: new Date(r.deadline) })));
+    return {
+      outcomes: outcomes.map((o) => (o.state === 'present' ? { roomId: o.roomId, state: o.state, room: toRoom(o.room!) } : { roomId: o.roomId, state: o.state })),
+    };
+  }
+}
+
+/** A new open room of the visitor, waiting for an agent, with a fresh id. */
+function newRoom(visitor: VisitorEntity, cmd: GetOrOpenRoomCommand, now: Date): RoomEntity {
+  return Object.assign(new RoomEntity(), {
+    id: randomId(),
+    visitorId: visitor.id,
+    visitorUsername: visitor.username,
+    visitorToken: visitor.token,
+    visitorStatus: visitor.status,
+    fname: visitor.name || visitor.username,
+    departmentId: null,
+    open: true,
+    msgs: 0,
+    usersCount: 1,
+    source: cmd.source,
+    ts: now,
+    updatedAt: now,
+    lm: now,
+    queuedAt: now,
+    servedById: null,
+    servedByUsername: null,
+    servedByTs: null,
+    assignmentVersion: 0,
+    closedAt: null,
+    closer: null,
+    closedById: null,
+    closedByUsername: null,
+    metrics: null,
+    customFields: null,
+    lastMessage: null,
+    visitorLastMessageTs: null,
+    waitingResponse: true,
+    responseBy: null,
+  } satisfies RoomEntity);
 }
 
 /** Splits decisions into rounds in which each room appears once, keeping their order. */

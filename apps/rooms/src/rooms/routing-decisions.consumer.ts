@@ -25,6 +25,7 @@ export class RoutingDecisionsConsumer implements OnApplicationBootstrap, BeforeA
         durable: CONSUMERS.roomsDecisions,
         filterSubject: ROUTING_EVENTS.agentSelected,
         ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
+        replicas: this.config.NATS_STREAM_REPLICAS,
         metrics: this.metrics,
       },
       // A burst of decisions (the queue draining) is applied a batch per transaction.

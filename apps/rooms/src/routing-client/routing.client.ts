@@ -3,8 +3,9 @@ import { RpcException } from '@nestjs/microservices';
 import {
   ERRORS,
   ROUTING_COMMANDS,
-  type PrepareRoomCommand,
-  type PrepareRoomReply,
+  type AdmitRoomCommand,
+  type AdmitRoomReply,
+  type ReleaseReservationCommand,
   type ResolveDepartmentReply,
 } from '@livechat/contracts';
 import { NatsRpcClient } from '@livechat/common';
@@ -26,19 +27,45 @@ export class RoutingClient {
   }
 
   /**
-   * Only on the way to a new room: may it open, and in which department? When routing does not
-   * answer (down, or past ADMISSION_TIMEOUT_MS) the room opens in the visitor's department without
-   * the agent checks: a chat is never refused because routing is away, and the durable room.opened
-   * gets it routed as soon as routing is back (SPEC §8).
+   * Only on the way to a new room: may it open, in which department, and is it served at once (a
+   * reservation)? A request that got no answer is asked again once, with the same room id (admission
+   * answers a room it admitted before as it did then): a request or its reply lost with a NATS node
+   * that died under it, or routing's subscription not yet back on a live node (no responders, asked
+   * again after a short pause). When routing still does not answer (down, or past
+   * ADMISSION_TIMEOUT_MS twice) the room opens in the visitor's department without the agent checks:
+   * a chat is never refused because routing is away, and the durable room.opened gets it routed as
+   * soon as routing is back (SPEC §8), giving back whatever routing reserved for it meanwhile.
    */
-  async prepareRoomOrAdmit(cmd: PrepareRoomCommand): Promise<PrepareRoomReply> {
-    try {
-      return await this.rpc.request<PrepareRoomReply>(ROUTING_COMMANDS.prepareRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
-    } catch (err) {
-      const code = err instanceof RpcException ? (err.getError() as { code?: string }).code : undefined;
-      if (code !== ERRORS.serviceUnavailable.code && code !== ERRORS.timeout.code) throw err;
-      this.logger.warn(`routing did not answer prepare-room (${code}): opening without the agent checks`);
-      return cmd.departmentId ? { decision: 'open', departmentId: cmd.departmentId } : { decision: 'open' };
+  async admit(cmd: AdmitRoomCommand): Promise<AdmitRoomReply> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.rpc.request<AdmitRoomReply>(ROUTING_COMMANDS.admitRoom, cmd, this.config.ADMISSION_TIMEOUT_MS);
+      } catch (err) {
+        const code = err instanceof RpcException ? (err.getError() as { code?: string }).code : undefined;
+        if (code !== ERRORS.serviceUnavailable.code && code !== ERRORS.timeout.code) throw err;
+        if (attempt < ADMISSION_ATTEMPTS) {
+          this.logger.warn(`routing did not answer admit-room (${code}): asking again`);
+          if (code === ERRORS.serviceUnavailable.code) await new Promise((resolve) => setTimeout(resolve, NO_RESPONDERS_PAUSE_MS));
+          continue;
+        }
+        this.logger.warn(`routing did not answer admit-room (${code}) ${attempt} times: opening without the agent checks`);
+        return cmd.departmentId ? { decision: 'open', departmentId: cmd.departmentId } : { decision: 'open' };
+      }
     }
   }
+
+  /**
+   * Tells routing that a room id it reserved capacity for will never be inserted served, without
+   * waiting: if the message is lost, routing's sweeper gives the capacity back after the deadline.
+   */
+  releaseReservation(roomId: string): void {
+    this.rpc.request(ROUTING_COMMANDS.releaseReservation, { roomId } satisfies ReleaseReservationCommand).catch((err: unknown) =>
+      this.logger.warn(`could not release the reservation of room ${roomId} (the sweeper will): ${String(err)}`),
+    );
+  }
 }
+
+/** Asked twice at most: a retry covers a request lost with a NATS node, and keeps a routing outage to two deadlines. */
+const ADMISSION_ATTEMPTS = 2;
+/** Before asking again after "no responders": long enough for routing's replicas to subscribe again on a live node. */
+const NO_RESPONDERS_PAUSE_MS = 250;

@@ -40,6 +40,14 @@ export class AgentsRepository {
     return (await manager.getRepository(AgentEntity).existsBy({ id: agentId }));
   }
 
+  /**
+   * Locks the agent's row for deleting it (FOR UPDATE), until the transaction ends: a confirmation of a
+   * reservation of theirs (FOR KEY SHARE) waits, then finds them gone. Answers false for an unknown agent.
+   */
+  async lockForDelete(manager: EntityManager, agentId: string): Promise<boolean> {
+    return (await sql(manager, `SELECT 1 FROM routing.agents WHERE id = $1 FOR UPDATE`, [agentId])).length > 0;
+  }
+
   /** Sets availability or presence; answers false for an unknown agent. */
   async setStatus(change: { statusLivechat: AgentLivechatStatus } | { status: AgentPresence }, agentId: string): Promise<boolean> {
     const result = await this.agents.update({ id: agentId }, change);

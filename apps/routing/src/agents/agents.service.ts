@@ -46,12 +46,14 @@ export class AgentsService {
   /**
    * Deletes the agent; their open rooms go back to the queue at their original place, and rooms is
    * told (agent: null) so that servedBy never names a deleted agent. Under the dispatch lock, so no
-   * pass assigns a room to the agent meanwhile.
+   * pass assigns a room to the agent meanwhile, and with their row locked first, so that a reservation
+   * of theirs confirmed meanwhile is requeued here, and one confirmed after finds them gone (and is
+   * requeued by ReservationsService).
    */
   async delete(agentId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
-      if (!(await this.agents.exists(manager, agentId))) throw new RpcException(ERRORS.agentNotFound);
+      if (!(await this.agents.lockForDelete(manager, agentId))) throw new RpcException(ERRORS.agentNotFound);
       const requeued = await this.inquiries.requeueAgent(manager, agentId);
       const now = new Date();
       await this.outbox.add(manager, requeued.map((i) => agentSelected(i.roomId, null, i.departmentId, i.version, now)));

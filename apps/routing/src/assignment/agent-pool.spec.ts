@@ -708,3 +708,38 @@ describe('AgentPool.anyoneAvailable', () => {
     expect(excluded.anyoneAvailable()).toBe(false);
   });
 });
+
+describe('AgentPool.canServeAnyOf (a new room does not jump the queue)', () => {
+  const a = agent('a', { maxChats: 1 });
+  const b = agent('b');
+
+  it('is false for an empty queue', () => {
+    expect(pool({ agents: [a] }).canServeAnyOf(STRATEGIES.Auto_Selection, [])).toBe(false);
+  });
+
+  it('is true when a waiting room without a department has an eligible agent', () => {
+    expect(pool({ agents: [a] }).canServeAnyOf(STRATEGIES.Auto_Selection, [{ departmentId: null, preferredAgentId: null }])).toBe(true);
+  });
+
+  it('is false when the agents who could serve the waiting rooms are at capacity', () => {
+    const busy = pool({ agents: [{ ...a, activeChats: 1 }] });
+    expect(busy.canServeAnyOf(STRATEGIES.Load_Balancing, [{ departmentId: null, preferredAgentId: null }])).toBe(false);
+  });
+
+  it("looks at the waiting room's department (and its fallback), not at anyone's", () => {
+    const p = pool({
+      agents: [{ ...a, activeChats: 1 }, b],
+      departments: [dept('sales', { fallbackDepartmentId: 'support' }), dept('support'), dept('other')],
+      memberships: [member('sales', a), member('other', b)],
+    });
+    // sales: its only member is busy (online, so no fallback): nobody can serve its waiting room.
+    expect(p.canServeAnyOf(STRATEGIES.Auto_Selection, [{ departmentId: 'sales', preferredAgentId: null }])).toBe(false);
+    expect(p.canServeAnyOf(STRATEGIES.Auto_Selection, [{ departmentId: 'other', preferredAgentId: null }])).toBe(true);
+  });
+
+  it('under Manual_Selection, only a waiting room whose preferred agent is eligible could be served', () => {
+    const p = pool({ agents: [a, b] });
+    expect(p.canServeAnyOf(STRATEGIES.Manual_Selection, [{ departmentId: null, preferredAgentId: null }])).toBe(false);
+    expect(p.canServeAnyOf(STRATEGIES.Manual_Selection, [{ departmentId: null, preferredAgentId: b.id }])).toBe(true);
+  });
+});

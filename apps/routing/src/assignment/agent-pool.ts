@@ -32,8 +32,14 @@ export interface PoolSnapshot {
   /** In creation order: the first that fits is the default department. */
   departments: PoolDepartment[];
   memberships: PoolMembership[];
-  /** Open rooms per agent and department, for the departments' per-agent limits. */
+  /** Open (and reserved) rooms per agent and department, for the departments' per-agent limits. */
   activeInDepartment: { agentId: string; departmentId: string; active: number }[];
+}
+
+/** Rooms waiting in the queue, as far as who could serve them goes: their department and preferred agent. */
+export interface WaitingRoom {
+  departmentId: string | null;
+  preferredAgentId: string | null;
 }
 
 export interface Choice {
@@ -70,6 +76,11 @@ export class AgentPool {
 
   agent(id: string): PoolAgent | undefined {
     return this.agents.get(id);
+  }
+
+  /** The department's per-agent limit (maxSimultaneousChats); 0 = none. */
+  departmentLimit(departmentId: string): number {
+    return this.departments.get(departmentId)?.maxSimultaneousChats ?? 0;
   }
 
   /** Available and present (capacity not counted): the "online" of the no-agent-online rule. */
@@ -173,6 +184,14 @@ export class AgentPool {
   exclude(agentId: string): void {
     this.agents.delete(agentId);
     for (const members of this.members.values()) members.delete(agentId);
+  }
+
+  /**
+   * Whether one of these waiting rooms could be served now. A new room is served at once only when
+   * none could: otherwise the queue is served first, oldest first (SPEC §9.5).
+   */
+  canServeAnyOf(strategy: RoutingStrategy, waiting: readonly WaitingRoom[]): boolean {
+    return waiting.some((w) => this.choose(strategy, w.departmentId ?? undefined, w.preferredAgentId ?? undefined) !== undefined);
   }
 
   /** Whether anyone could take a room at all; the dispatcher stops scanning the queue when not. */

@@ -8,6 +8,21 @@ export class RoutingConfig extends DatabaseConfig {
   @Max(600_000)
   QUEUE_SWEEP_MS: number = 5_000;
 
+  /**
+   * How long capacity reserved for a new room served at once waits for rooms' insert (on the
+   * database's clock). Past it, rooms can no longer insert the room served, and the sweeper settles it.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  RESERVATION_TTL_MS: number = 5_000;
+
+  /** How often each replica settles reservations past their deadline that nothing confirmed. */
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  RESERVATION_SWEEP_MS: number = 1_000;
+
   /** Port of the HTTP listener for /health/live, /health/ready and /metrics; 0 takes a free port. */
   @IsInt()
   @Min(0)

@@ -23,17 +23,17 @@ export class InquiriesRepository {
   constructor(@InjectRepository(InquiryEntity) private readonly inquiries: Repository<InquiryEntity>) {}
 
   /**
-   * Queues rooms, each once: a redelivered room.opened, or one for a room already closed, does
-   * nothing. One statement for the lot; answers how many were queued.
+   * Queues rooms, each once: a redelivered room.opened, or one for a room already closed (or
+   * reserved), does nothing. One statement for the lot; answers the rooms queued.
    */
-  async insertQueued(list: NewInquiry[]): Promise<number> {
-    if (list.length === 0) return 0;
+  async insertQueued(list: NewInquiry[]): Promise<Set<string>> {
+    if (list.length === 0) return new Set();
     const rows = await sql(this.inquiries.manager,
       `INSERT INTO routing.inquiries (id, room_id, status, department_id, preferred_agent_id, name, visitor, ts, queued_at)
        SELECT id, room_id, 'queued', department_id, preferred_agent_id, name, visitor, ts, queued_at
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[])
               AS i(id, room_id, department_id, preferred_agent_id, name, visitor, ts, queued_at)
-       ON CONFLICT (room_id) DO NOTHING RETURNING id`,
+       ON CONFLICT (room_id) DO NOTHING RETURNING room_id AS "roomId"`,
       [
         list.map(() => randomId()),
         list.map((i) => i.roomId),
@@ -45,7 +45,7 @@ export class InquiriesRepository {
         list.map((i) => i.queuedAt),
       ],
     );
-    return rows.length;
+    return new Set(rows.map((r) => r.roomId as string));
   }
 
   findForUpdate(manager: EntityManager, roomId: string): Promise<InquiryEntity | null> {
@@ -67,7 +67,7 @@ export class InquiriesRepository {
   }
 
   async markClosed(manager: EntityManager, id: string): Promise<void> {
-    await sql(manager, `UPDATE routing.inquiries SET status = 'closed' WHERE id = $1`, [id]);
+    await sql(manager, `UPDATE routing.inquiries SET status = 'closed', reserved_until = NULL WHERE id = $1`, [id]);
   }
 
   /** One page of the queue, oldest first, after the cursor. */

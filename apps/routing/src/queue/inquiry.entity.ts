@@ -1,8 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type InquiryStatus = 'queued' | 'taken' | 'closed';
+export type InquiryStatus = 'queued' | 'reserved' | 'taken' | 'closed';
 
-/** routing's record of one room: queued until an agent takes it, closed when the room closes. */
+/**
+ * routing's record of one room: queued until an agent takes it, closed when the room closes; or, for a
+ * room served at once, reserved (capacity taken before the room exists) until room.opened confirms it.
+ */
 @Entity({ schema: 'routing', name: 'inquiries' })
 export class InquiryEntity {
   @PrimaryColumn('text')
@@ -38,6 +41,10 @@ export class InquiryEntity {
 
   @Column('timestamptz', { name: 'taken_at', nullable: true })
   takenAt: Date | null;
+
+  /** While reserved: the deadline of rooms' served insert (the database's clock). */
+  @Column('timestamptz', { name: 'reserved_until', nullable: true })
+  reservedUntil: Date | null;
 
   /** Grows with every change of the assignment; rooms applies decisions in this order. */
   @Column('integer')

@@ -74,7 +74,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       const agent = pool.agent(agentId);
       if (!agent) throw new RpcException(ERRORS.agentNotFound);
       if (!pool.hasCapacity(agent, inquiry.departmentId ?? undefined)) throw new RpcException(ERRORS.agentAtCapacity);
-      const [assigned] = await this.assign(manager, [{ inquiry, choice: { agent, departmentId: inquiry.departmentId ?? undefined } }], settings, new Date());
+      const [assigned] = await this.assign(manager, [{ inquiry, choice: { agent, departmentId: inquiry.departmentId ?? undefined } }], pool, settings, new Date());
       if (!assigned) throw new RpcException(ERRORS.agentAtCapacity);
       return { ...inquiry, status: 'taken' as const, agentId, version: assigned.version };
     });
@@ -86,12 +86,17 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     while (this.dirty && !this.stopped) {
       this.dirty = false;
       try {
-        const assigned = await this.pass();
+        const { assigned, refused } = await this.pass();
         if (assigned === 'busy') {
           // What changed here may not be in the other pass's snapshot: run again after it.
           this.dirty = true;
           await new Promise((resolve) => setTimeout(resolve, 10));
-        } else if (assigned > 0) this.outbox.flush();
+          continue;
+        }
+        if (assigned > 0) this.outbox.flush();
+        // An agent's capacity went elsewhere meanwhile (a room served at once by another replica):
+        // the rooms picked for them wait no longer than one more pass with a fresh snapshot.
+        if (refused) this.dirty = true;
       } catch (err) {
         this.logger.warn(`queue pass failed, retrying: ${String(err)}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -101,15 +106,16 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** One pass: every queued room, oldest first, gets the best eligible agent if there is one. */
-  private pass(): Promise<number | 'busy'> {
+  private pass(): Promise<{ assigned: number | 'busy'; refused: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       // Another replica's pass holds the lock: come back shortly rather than hold a connection waiting.
       const [{ locked }] = await sql<{ locked: boolean }>(manager, 'SELECT pg_try_advisory_xact_lock($1) AS locked', [ROUTING_LOCKS.dispatch]);
-      if (!locked) return 'busy';
+      if (!locked) return { assigned: 'busy', refused: false };
       const { settings, pool } = await this.pools.load(manager);
       const strategy = STRATEGIES[settings.Livechat_Routing_Method];
       const now = new Date();
       let assigned = 0;
+      let refused = false;
       let cursor: { queuedAt: Date; id: string } | null = null;
       while (pool.anyoneAvailable()) {
         const page = await this.inquiries.queuedPage(manager, cursor, PAGE);
@@ -119,17 +125,19 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
           const choice = this.chooseAndRecord(pool, strategy, inquiry, now);
           if (choice) picks.push({ inquiry, choice });
         }
-        const done = await this.assign(manager, picks, settings, now);
+        const done = await this.assign(manager, picks, pool, settings, now);
         assigned += done.length;
-        // An agent whose capacity changed meanwhile (an operator lowered it) takes nothing more this pass.
+        // An agent whose capacity changed meanwhile (an operator lowered it, another replica reserved
+        // it for a new room) takes nothing more this pass.
         const full = new Set(picks.map((p) => p.choice.agent.id));
         for (const d of done) full.delete(d.agentId);
         for (const agentId of full) pool.exclude(agentId);
+        refused ||= full.size > 0;
         if (page.length < PAGE) break;
         const last = page[page.length - 1];
         cursor = { queuedAt: last.queuedAt, id: last.id };
       }
-      return assigned;
+      return { assigned, refused };
     });
   }
 
@@ -146,7 +154,8 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
    * queue order: a few statements for a whole page of the queue, in the caller's transaction.
    * Answers the picks that were assigned, with their assignment versions.
    */
-  private async assign(manager: EntityManager, picks: Pick[], settings: RoutingSettings, at: Date): Promise<{ agentId: string; version: number }[]> {
+  private async assign(manager: EntityManager, all: Pick[], pool: AgentPool, settings: RoutingSettings, at: Date): Promise<{ agentId: string; version: number }[]> {
+    const picks = await this.withinDepartmentLimits(manager, all, pool);
     if (picks.length === 0) return [];
     const shares = new Map<string, { agent: Choice['agent']; count: number }>();
     for (const { choice } of picks) {
@@ -190,6 +199,33 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       }),
     );
     return assigned.map((p) => ({ agentId: p.choice.agent.id, version: versions.get(p.inquiry.id)! }));
+  }
+
+  /**
+   * The picks whose agents stay within their departments' per-agent limits. The snapshot may be older
+   * than a reservation another replica made for a new room, so the agents' rows are locked (the lock
+   * every capacity change of theirs takes) and their rooms in each limited department counted again:
+   * an agent over a limit takes none of their share (all or nothing, as for their own limit).
+   */
+  private async withinDepartmentLimits(manager: EntityManager, picks: Pick[], pool: AgentPool): Promise<Pick[]> {
+    const limited = picks.filter((p) => p.choice.departmentId && pool.departmentLimit(p.choice.departmentId) > 0);
+    if (limited.length === 0) return picks;
+    const agentIds = [...new Set(limited.map((p) => p.choice.agent.id))].sort();
+    await sql(manager, `SELECT 1 FROM routing.agents WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`, [agentIds]);
+    const rows = await sql<{ agentId: string; departmentId: string; active: number }>(manager,
+      `SELECT agent_id AS "agentId", department_id AS "departmentId", count(*)::int AS active FROM routing.inquiries
+        WHERE status IN ('reserved', 'taken') AND agent_id = ANY($1::text[]) AND department_id IS NOT NULL GROUP BY 1, 2`,
+      [agentIds],
+    );
+    const key = (agentId: string, departmentId: string) => `${agentId}\u0000${departmentId}`;
+    const load = new Map(rows.map((r) => [key(r.agentId, r.departmentId), r.active]));
+    const over = new Set<string>();
+    for (const { choice } of limited) {
+      const k = key(choice.agent.id, choice.departmentId!);
+      load.set(k, (load.get(k) ?? 0) + 1);
+      if (load.get(k)! > pool.departmentLimit(choice.departmentId!)) over.add(choice.agent.id);
+    }
+    return picks.filter((p) => !over.has(p.choice.agent.id));
   }
 }
 

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, isURL, Max, Min, ValidateBy } from 'class-validator';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from '../logging/logging.js';
 
 /** `true`/`false` (or 1/0) from the environment; anything else is left for the validator to refuse. */
@@ -10,9 +10,28 @@ function parseBoolean({ obj, key }: { obj: Record<string, unknown>; key: string 
   return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : raw;
 }
 
+const NATS_URL_OPTIONS = { protocols: ['nats', 'tls', 'ws', 'wss'], require_protocol: true, require_tld: false };
+
+/** The servers of a NATS_URL: comma-separated, blanks around them ignored. */
+export function natsServers(url: string): string[] {
+  return url.split(',').map((server) => server.trim());
+}
+
+/** One NATS server URL, or several separated by commas (the nodes of a cluster); each must be a URL. */
+function IsNatsServerList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isNatsServerList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && natsServers(value).every((server) => isURL(server, NATS_URL_OPTIONS)),
+      defaultMessage: () => 'NATS_URL must be a nats://, tls://, ws:// or wss:// URL, or several separated by commas (one per cluster node)',
+    },
+  });
+}
+
 /** Settings every service reads. Each service extends this with its own. */
 export class BaseConfig {
-  @IsUrl({ protocols: ['nats', 'tls', 'ws', 'wss'], require_tld: false }, { message: 'NATS_URL must be a nats:// URL' })
+  /** Every NATS connection of the service gets all of them, and reconnects to whichever is up. */
+  @IsNatsServerList()
   NATS_URL: string = 'nats://127.0.0.1:4222';
 
   @IsInt({ message: 'RPC_TIMEOUT_MS must be a whole number of milliseconds' })
@@ -57,6 +76,15 @@ export class DatabaseConfig extends BaseConfig {
   @Min(1)
   @Max(3_600)
   CONSUMER_ACK_WAIT_SECONDS: number = 30;
+
+  /**
+   * Replicas of the JetStream streams and durable consumers (1 for one NATS server, 3 for a
+   * 3-node cluster): they are created with it, and existing ones are brought to it at start-up.
+   */
+  @IsInt({ message: 'NATS_STREAM_REPLICAS must be a whole number of replicas (1 to 5)' })
+  @Min(1, { message: 'NATS_STREAM_REPLICAS must be a whole number of replicas (1 to 5)' })
+  @Max(5, { message: 'NATS_STREAM_REPLICAS must be a whole number of replicas (1 to 5)' })
+  NATS_STREAM_REPLICAS: number = 1;
 
   /** At most this many consumed events are handled together, in one transaction (a burst, a queue draining). */
   @IsInt()

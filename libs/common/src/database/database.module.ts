@@ -23,8 +23,6 @@ export interface ServiceDatabaseOptions {
   /** pg advisory lock key under which the migrations run. */
   migrationLockKey: number;
   applicationName: string;
-  /** A pool of its own for the hot path's prepared statements (PG_POOL), out of `poolSize`. */
-  hotPathPool?: boolean;
 }
 
 const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
@@ -43,10 +41,10 @@ class Migrator implements OnModuleInit {
 
 @Injectable()
 class PgPoolCloser implements OnApplicationShutdown {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool | null) {}
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool?.end().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
   }
 }
 
@@ -81,7 +79,7 @@ export class ServiceDatabaseModule {
           migrationsTableName: 'migrations',
           synchronize: false,
           migrationsRun: false,
-          poolSize: options.hotPathPool ? splitPool(options.poolSize).typeorm : options.poolSize,
+          poolSize: splitPool(options.poolSize).typeorm,
           applicationName: options.applicationName,
           retryAttempts: 0,
         }),
@@ -93,7 +91,6 @@ export class ServiceDatabaseModule {
         {
           provide: PG_POOL,
           useFactory: () => {
-            if (!options.hotPathPool) return null;
             const pool = new pg.Pool({ connectionString: options.url, max: splitPool(options.poolSize).hotPath, application_name: options.applicationName });
             // An idle connection that PostgreSQL drops (restart, crash) is replaced by the pool; the
             // queries that were on it fail and are answered as the dependency being away.

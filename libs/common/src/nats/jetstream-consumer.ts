@@ -2,18 +2,33 @@ import { Logger } from '@nestjs/common';
 import {
   AckPolicy,
   DeliverPolicy,
+  JetStreamApiCodes,
   jetstream,
   jetstreamManager,
   type ConsumerConfig,
   type ConsumerMessages,
+  type ConsumerNotification,
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Counter } from 'prom-client';
 import { isSaneRequestId, REQUEST_ID_HEADER, runInRequest } from '../logging/request-context.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { isApiError, whenJetStreamReady } from './jetstream.js';
 
 const SECOND_NS = 1_000_000_000;
+
+/**
+ * How a consumer notices that the server holding its pull request is gone (the node that led the
+ * consumer died, or its own connection moved to another node) and asks again. Each pull request
+ * lives `expires` and the server sends a heartbeat every `idleHeartbeat` while it waits; after two
+ * missed heartbeats, or after a reconnect, the client asks for the consumer's info (the JetStream
+ * API answering within `apiTimeout`) and pulls again, retrying every `expires` or so until the
+ * consumer has a leader again. The client's defaults (30 s, 15 s, 5 s) left a consumer idle for
+ * 28–40 s after its leader died; with these it resumes about when the cluster has elected the new
+ * leader (README, "NATS: one server or a cluster").
+ */
+export const PULL_TIMING = { expiresMs: 1_000, idleHeartbeatMs: 500, apiTimeoutMs: 1_000 } as const;
 
 export interface DurableConsumerOptions {
   stream: string;
@@ -24,6 +39,8 @@ export interface DurableConsumerOptions {
   ackWaitSeconds?: number;
   /** Counts redeliveries in `livechat_consumer_redeliveries_total{durable}`. */
   metrics?: Metrics;
+  /** Replicas of the consumer's state (NATS_STREAM_REPLICAS: as many as its stream has). */
+  replicas?: number;
 }
 
 /**
@@ -53,6 +70,8 @@ export class DurableConsumer {
   private readonly redeliveries: Counter.Internal | null;
   private readonly pending: JsMsg[] = [];
   private batches: Promise<void> | null = null;
+  /** Since when, and why, the consumer's pulls have been lost (its leader or its connection's node died). */
+  private stall: { since: number; why: string } | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -71,6 +90,7 @@ export class DurableConsumer {
 
   async start(): Promise<void> {
     await this.ensureConsumer();
+    void this.watchConnection();
     this.loop = this.run();
   }
 
@@ -81,39 +101,58 @@ export class DurableConsumer {
     await this.batches;
   }
 
+  /**
+   * Creates the durable consumer, or brings an existing one to the wanted settings, its replicas
+   * included (a consumer left on one replica would stop with the node that holds it).
+   */
   private async ensureConsumer(): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
-    const config: Partial<ConsumerConfig> & { durable_name: string } = {
-      durable_name: this.options.durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+    const { stream, durable } = this.options;
+    const settings = {
       filter_subject: this.options.filterSubject,
       ack_wait: (this.options.ackWaitSeconds ?? 30) * SECOND_NS,
       max_ack_pending: 10_000,
-    };
-    try {
-      await jsm.consumers.info(this.options.stream, this.options.durable);
-      await jsm.consumers.update(this.options.stream, this.options.durable, {
-        filter_subject: config.filter_subject,
-        ack_wait: config.ack_wait,
-        max_ack_pending: config.max_ack_pending,
+      num_replicas: this.options.replicas ?? 1,
+    } satisfies Partial<ConsumerConfig>;
+    await whenJetStreamReady(`consumer ${durable}`, async () => {
+      const jsm = await jetstreamManager(this.nc);
+      const info = await jsm.consumers.info(stream, durable).catch((err: unknown) => {
+        if (isApiError(err, JetStreamApiCodes.ConsumerNotFound)) return null;
+        throw err;
       });
-    } catch {
-      await jsm.consumers.add(this.options.stream, config).catch(async (err: unknown) => {
-        // Another replica may have created it meanwhile.
-        await jsm.consumers.info(this.options.stream, this.options.durable).catch(() => {
-          throw err;
+      if (!info) {
+        const config: Partial<ConsumerConfig> & { durable_name: string } = {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ...settings,
+        };
+        await jsm.consumers.add(stream, config).catch(async (err: unknown) => {
+          // Another replica may have created it meanwhile.
+          await jsm.consumers.info(stream, durable).catch(() => {
+            throw err;
+          });
         });
-      });
-    }
+        return;
+      }
+      const changed = (Object.keys(settings) as (keyof typeof settings)[]).filter((key) => info.config[key] !== settings[key]);
+      if (changed.length === 0) return;
+      await jsm.consumers.update(stream, durable, settings);
+      this.logger.log(`updated ${changed.map((key) => `${key} ${String(info.config[key])} → ${String(settings[key])}`).join(', ')}`);
+    });
   }
 
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
       try {
-        const consumer = await jetstream(this.nc).consumers.get(this.options.stream, this.options.durable);
-        this.messages = await consumer.consume({ max_messages: Math.max(10, this.handler.maxBatch * 2) });
+        const js = jetstream(this.nc, { timeout: PULL_TIMING.apiTimeoutMs });
+        const consumer = await js.consumers.get(this.options.stream, this.options.durable);
+        this.messages = await consumer.consume({
+          max_messages: Math.max(10, this.handler.maxBatch * 2),
+          expires: PULL_TIMING.expiresMs,
+          idle_heartbeat: PULL_TIMING.idleHeartbeatMs,
+        });
+        void this.logNotifications(this.messages);
         failures = 0;
         for await (const msg of this.messages) {
           await this.enqueue(msg);
@@ -127,6 +166,39 @@ export class DurableConsumer {
         await this.ensureConsumer().catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * What the client reports about its pulls, logged where it helps an operator: how long the
+   * consumer went without pulls after losing its leader (heartbeats missed, or its connection's
+   * node died), and a consumer or stream that is gone.
+   */
+  private async logNotifications(messages: ConsumerMessages): Promise<void> {
+    for await (const note of messages.status()) {
+      if (note.type === 'heartbeats_missed') {
+        this.markStalled(`no heartbeat from the consumer's leader for ${note.count} × ${PULL_TIMING.idleHeartbeatMs} ms`);
+      } else if (note.type === 'next' && this.stall !== null) {
+        const { since, why } = this.stall;
+        const ms = Date.now() - since;
+        this.stall = null;
+        // A busy process misses a heartbeat now and then and pulls again at once: not worth a line.
+        if (ms >= 1_000) this.logger.warn(`${why}: pulling again after ${ms} ms, once the consumer had a leader`);
+        else this.logger.debug(`${why}: pulling again after ${ms} ms`);
+      } else if (isTrouble(note)) {
+        this.logger.warn(`consumer ${note.type.replace(/_/g, ' ')}`);
+      }
+    }
+  }
+
+  /** A disconnect takes the pull requests with it: the client pulls again once it has reconnected. */
+  private async watchConnection(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect' && !this.stopped) this.markStalled(`connection to ${status.server} lost`);
+    }
+  }
+
+  private markStalled(why: string): void {
+    this.stall ??= { since: Date.now(), why };
   }
 
   /** Adds the message to the next batch; waits while a full batch is waiting (back-pressure). */
@@ -183,4 +255,8 @@ export class DurableConsumer {
     );
     msg.nak(delayMs);
   }
+}
+
+function isTrouble(note: ConsumerNotification): boolean {
+  return note.type === 'consumer_not_found' || note.type === 'stream_not_found' || note.type === 'consumer_deleted';
 }

@@ -1,13 +1,24 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NATS_CONNECTION } from '../nats/nats.module.js';
-import { sql } from '../database/sql.js';
+import { PG_POOL } from '../database/database.module.js';
+import { sql, withConnection } from '../database/sql.js';
 import { currentRequestId, outsideRequest, requestIdHeaders } from '../logging/request-context.js';
 import { Metrics, withDeadline } from '../metrics/metrics.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
+
+/**
+ * How long the relay waits for JetStream to acknowledge a publish. A publish in flight when the
+ * node leading the stream dies is never answered: the relay gives up after this long and publishes
+ * the batch again (duplicates dropped by message id), by then to the stream's new leader.
+ */
+const PUBLISH_TIMEOUT_MS = 2_000;
+/** The longest pause between two attempts of a failing relay. */
+const RELAY_RETRY_MAX_MS = 1_000;
 
 export interface OutboxOptions {
   /**
@@ -23,6 +34,13 @@ export interface OutboxOptions {
   publishTimeoutMs?: number;
   /** How long published rows are kept for a re-publish after a NATS restart; below the 2-minute duplicate window. */
   retainMs?: number;
+  /**
+   * Replicas of the streams it publishes to (NATS_STREAM_REPLICAS, default 1). With one, the last
+   * `retainMs` of events are published again after each reconnect, since one NATS server may lose
+   * what it acknowledged when it is killed; with more, an acknowledged event is stored on a
+   * majority of the nodes, and nothing is published again (README, "NATS: one server or a cluster").
+   */
+  streamReplicas?: number;
 }
 
 export interface OutboxMessage {
@@ -36,9 +54,10 @@ export interface OutboxMessage {
  * relay publishes it to JetStream with the event id as message id, then marks the row published. A
  * relay that dies between publish and mark publishes again and JetStream drops the duplicate by
  * message id (within the stream's duplicate window). Published rows are kept for `retainMs` (shorter
- * than that window): when the NATS connection comes back after a break, they are published again,
- * since a NATS server that was killed may have acknowledged messages it had not yet written to disk;
- * those it did keep are dropped as duplicates. Consumers are idempotent for anything else.
+ * than that window): with one NATS server, when the connection comes back after a break, they are
+ * published again, since a NATS server that was killed may have acknowledged messages it had not
+ * yet written; those it did keep are dropped as duplicates (with streams replicated over a cluster,
+ * see `streamReplicas`). Consumers are idempotent for anything else.
  *
  * An event written while a request is handled keeps that request's id (`request_id`) and is
  * published with it as the `x-request-id` header, so its consumers log under the same id.
@@ -52,15 +71,18 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failures = 0;
+  /** Cuts the relay's back-off short when the application shuts down. */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
+    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
     @Optional() metrics?: Metrics,
   ) {
-    this.js = jetstream(nc, { timeout: options.publishTimeoutMs ?? 5_000 });
-    void this.republishAfterReconnects(nc);
+    this.js = jetstream(nc, { timeout: options.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS });
+    if ((options.streamReplicas ?? 1) === 1) void this.republishAfterReconnects(nc);
     metrics?.collectedGauge({
       name: 'livechat_outbox_backlog',
       help: 'Events committed but not yet relayed to JetStream (unpublished rows in the outbox table), read on scrape',
@@ -117,11 +139,16 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.flush();
   }
 
-  /** One last relay of what is committed (no retries), then stop; leftovers go out at the next start. */
+  /**
+   * One last relay of what is committed (no retries), then stop; leftovers go out through another
+   * replica or at the next start. A relay that keeps failing (JetStream away) stops retrying at
+   * once, so the shutdown stays within its deadline.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
     this.stopped = true;
+    this.wake?.();
+    await this.running;
     await this.relayBatch().catch((err: unknown) => this.logger.warn(`last relay before shutdown failed: ${String(err)}`));
   }
 
@@ -131,12 +158,23 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
       try {
         const published = await this.relayBatch();
         if (published === (this.options.batchSize ?? 500)) this.dirty = true;
+        if (this.failures > 0) this.logger.log(`relaying again after ${this.failures} failed attempts`);
         this.failures = 0;
       } catch (err) {
         this.failures += 1;
-        const backoff = Math.min(5_000, 50 * 2 ** Math.min(this.failures, 7));
-        this.logger.warn(`relay failed (attempt ${this.failures}, retry in ${backoff} ms): ${String(err)}`);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
+        // At most a second apart: a NATS cluster electing a stream's new leader answers again
+        // within seconds, and events should flow the moment it does.
+        const backoff = Math.min(RELAY_RETRY_MAX_MS, 50 * 2 ** Math.min(this.failures, 5));
+        if (this.failures <= 3 || this.failures % 10 === 0) {
+          this.logger.warn(`relay failed (attempt ${this.failures}, retry in ${backoff} ms): ${String(err)}`);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoff);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }).finally(() => (this.wake = null));
         this.dirty = true;
       }
     }
@@ -176,28 +214,46 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
   /**
    * One relay pass: under the relay lock, marks the oldest unpublished rows published and publishes
    * them; the marks commit only after JetStream acknowledged every one, so a failed publish (or a
-   * crash) leaves them unpublished, to go again. Four round trips for a whole batch.
+   * crash) leaves them unpublished, to go again. Two round trips for a whole batch: the transaction's
+   * beginning, its lock and the marking go as one simple query (its statements have no parameters:
+   * the lock key and the batch size are numbers of the configuration), the commit as the other.
    */
   private relayBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      // Losing this transaction in a PostgreSQL crash only means publishing its rows again, which
-      // JetStream drops by message id: its commit need not wait for the disk.
-      await sql(manager, `SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock($1)`, [this.options.lockKey]);
-      const rows: { id: string; event_id: string; subject: string; payload: string; request_id: string | null }[] = await sql(manager,
-        `UPDATE ${this.options.table} SET published_at = now()
-          WHERE id IN (SELECT id FROM ${this.options.table} WHERE published_at IS NULL ORDER BY id LIMIT $1)
-          RETURNING id, event_id, subject, payload, request_id`,
-        [this.options.batchSize ?? 500],
-      );
-      if (rows.length === 0) return 0;
-      rows.sort((a, b) => Number(a.id) - Number(b.id));
-      faultPoint('outbox:before-publish');
-      // One connection publishes in order, so the stream stores the batch in outbox order.
-      await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id, headers: requestIdHeaders(row.request_id) })));
-      faultPoint('outbox:after-publish');
-      return rows.length;
+    const { table, lockKey, batchSize = 500 } = this.options;
+    return withConnection(this.pool, async (client) => {
+      try {
+        // Losing this transaction in a PostgreSQL crash only means publishing its rows again, which
+        // JetStream drops by message id: its commit need not wait for the disk.
+        const results = (await client.query(
+          `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(${Number(lockKey)});
+           UPDATE ${table} SET published_at = now()
+            WHERE id IN (SELECT id FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT ${Number(batchSize)})
+            RETURNING id, event_id, subject, payload, request_id`,
+        )) as unknown as { rows: OutboxRow[] }[];
+        const rows = results[results.length - 1].rows;
+        if (rows.length > 0) {
+          rows.sort((a, b) => Number(a.id) - Number(b.id));
+          faultPoint('outbox:before-publish');
+          // One connection publishes in order, so the stream stores the batch in outbox order.
+          await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id, headers: requestIdHeaders(row.request_id) })));
+          faultPoint('outbox:after-publish');
+        }
+        await client.query('COMMIT');
+        return rows.length;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
     });
   }
+}
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  subject: string;
+  payload: string;
+  request_id: string | null;
 }
 
 /**
