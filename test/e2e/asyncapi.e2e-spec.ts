@@ -266,7 +266,8 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       expect(new Set(events.map((e) => e.data.eventId)).size).toBe(events.length);
       expect(eventOf(ROOM_EVENTS.assigned).agent).toEqual({ _id: agentId, username: 'asyncapi-agent' });
       const kinds = events.filter((e) => e.subject === MESSAGE_EVENTS.sent && e.data.room._id === room._id).map((e) => e.data.message.t ?? 'visitor');
-      expect(kinds).toEqual(['visitor', 'uj', 'visitor', 'visitor', 'livechat-close']);
+      // The operator took the room before the visitor wrote: uj first.
+      expect(kinds).toEqual(['uj', 'visitor', 'visitor', 'visitor', 'livechat-close']);
     });
 
     it('publishes routing.agent-selected on LIVECHAT_ROUTING that matches the document', () => {
@@ -286,7 +287,8 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       const closed = eventOf(ROOM_EVENTS.closed);
       const renamed = eventOf(ROOM_EVENTS.renamed);
       const sent = events.filter((e) => e.subject === MESSAGE_EVENTS.sent && e.data.room._id === room._id).map((e) => e.data);
-      const [visitorSent, ujSent] = sent;
+      const visitorSent = sent.find((e) => !e.message.t)!;
+      const ujSent = sent.find((e) => e.message.t === 'uj')!;
       const closeSent = sent[sent.length - 1];
       const deleted = eventOf(MESSAGE_EVENTS.deleted);
       const decision = decisions.find((e) => e.data.roomId === room._id)!.data;

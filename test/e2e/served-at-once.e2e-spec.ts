@@ -59,10 +59,13 @@ describe('a new room served in the GET answer (SPEC §4)', () => {
     expect((await api.agents()).find((a) => a._id === agentId)).toMatchObject({ activeChats: 1 });
     const events = await expectEventually(async () => {
       const mine = (await readStream(stack.nats.url)).filter((e) => e.data.room?._id === room._id);
-      expect(mine.map((e) => e.subject)).toEqual(['room.opened', 'room.assigned']);
+      // The assignment's uj message (message.sent) comes from the same commit, after room.assigned.
+      expect(mine.map((e) => e.subject)).toEqual(['room.opened', 'room.assigned', 'message.sent']);
       return mine;
     });
     expect(events[1].data.agent).toEqual({ _id: agentId, username: agent });
+    expect(events[2].data.message).toMatchObject({ t: 'uj', rid: room._id, u: { _id: agentId, username: agent } });
+    expect(events[2].data.room.msgs).toBe(0);
     // A later GET answers the same room, served.
     expect((await chat.room(token, room._id)).servedBy?.username).toBe(agent);
   });
