@@ -3,7 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type Agent, type AgentLivechatStatus, type AgentPresence, type CreateAgentCommand } from '@livechat/contracts';
 import { Outbox, sql } from '@livechat/common';
 import { DataSource } from 'typeorm';
-import { ROUTING_LOCKS } from '../database/database.module.js';
+import { ROUTING_LOCKS } from '../database/routing-locks.js';
 import { agentSelected } from '../queue/decision-event.js';
 import { InquiriesRepository } from '../queue/inquiries.repository.js';
 import { QueueDispatcher } from '../queue/queue.dispatcher.js';

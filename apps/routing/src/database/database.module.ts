@@ -4,9 +4,7 @@ import { DepartmentAgentEntity, DepartmentEntity } from '../departments/departme
 import { InquiryEntity } from '../queue/inquiry.entity.js';
 import { SettingEntity } from '../settings/setting.entity.js';
 import { ROUTING_MIGRATIONS } from './migrations/index.js';
-
-/** pg advisory lock keys of the routing service. */
-export const ROUTING_LOCKS = { migrations: 0x524f5554, outbox: 0x524f5555, dispatch: 0x524f5556 } as const;
+import { ROUTING_LOCKS } from './routing-locks.js';
 
 /** The routing schema: agents, departments, settings, inquiries (the queue) and the outbox. */
 export function routingDatabase(options: { url: string; poolSize: number }) {

@@ -8,7 +8,7 @@ import { capacityOf } from '../assignment/agent-pool.js';
 import { AgentPoolRepository } from '../assignment/agent-pool.repository.js';
 import { STRATEGIES } from '../assignment/strategies.js';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
-import { ROUTING_LOCKS } from '../database/database.module.js';
+import { ROUTING_LOCKS } from '../database/routing-locks.js';
 import { agentSelected } from './decision-event.js';
 import type { InquiryEntity } from './inquiry.entity.js';
 import { InquiriesRepository } from './inquiries.repository.js';
