@@ -120,7 +120,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       while (pool.anyoneAvailable()) {
         const page = await this.inquiries.queuedPage(manager, cursor, PAGE);
         if (page.length === 0) break;
-        const picks: Pick[] = [];
+        const picks: QueuedChoice[] = [];
         for (const inquiry of page) {
           const choice = this.chooseAndRecord(pool, strategy, inquiry, now);
           if (choice) picks.push({ inquiry, choice });
@@ -154,7 +154,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
    * queue order: a few statements for a whole page of the queue, in the caller's transaction.
    * Answers the picks that were assigned, with their assignment versions.
    */
-  private async assign(manager: EntityManager, all: Pick[], pool: AgentPool, settings: RoutingSettings, at: Date): Promise<{ agentId: string; version: number }[]> {
+  private async assign(manager: EntityManager, all: QueuedChoice[], pool: AgentPool, settings: RoutingSettings, at: Date): Promise<{ agentId: string; version: number }[]> {
     const picks = await this.withinDepartmentLimits(manager, all, pool);
     if (picks.length === 0) return [];
     const shares = new Map<string, { agent: Choice['agent']; count: number }>();
@@ -174,7 +174,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     const usernames = new Map(taken.map((t) => [t.id, t.username]));
     const assigned = picks.filter((p) => usernames.has(p.choice.agent.id));
     if (assigned.length === 0) return [];
-    const departmentOf = (p: Pick) => p.choice.departmentId ?? p.inquiry.departmentId;
+    const departmentOf = (p: QueuedChoice) => p.choice.departmentId ?? p.inquiry.departmentId;
     const counted = assigned.filter((p) => p.choice.departmentId);
     if (counted.length > 0) {
       await sql(manager,
@@ -207,7 +207,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
    * every capacity change of theirs takes) and their rooms in each limited department counted again:
    * an agent over a limit takes none of their share (all or nothing, as for their own limit).
    */
-  private async withinDepartmentLimits(manager: EntityManager, picks: Pick[], pool: AgentPool): Promise<Pick[]> {
+  private async withinDepartmentLimits(manager: EntityManager, picks: QueuedChoice[], pool: AgentPool): Promise<QueuedChoice[]> {
     const limited = picks.filter((p) => p.choice.departmentId && pool.departmentLimit(p.choice.departmentId) > 0);
     if (limited.length === 0) return picks;
     const agentIds = [...new Set(limited.map((p) => p.choice.agent.id))].sort();
@@ -230,7 +230,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
 }
 
 /** A queued inquiry and the agent chosen for it. */
-interface Pick {
+interface QueuedChoice {
   inquiry: InquiryEntity;
   choice: Choice;
 }

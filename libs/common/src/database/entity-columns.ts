@@ -19,13 +19,13 @@ export class EntityColumns<E extends object> {
   constructor(metadata: EntityMetadata) {
     this.table = metadata.tablePath;
     for (const column of metadata.columns) {
-      this.columns.set(column.propertyName, { name: column.databaseName, type: String(column.type) });
+      this.columns.set(column.propertyName, { name: `"${column.databaseName}"`, type: String(column.type) });
     }
     this.properties = [...this.columns.keys()] as Property<E>[];
     this.primary = metadata.primaryColumns[0].propertyName as Property<E>;
   }
 
-  /** The column of a property. */
+  /** The column of a property, quoted (`"order"` is a column too). */
   name(property: Property<E>): string {
     const column = this.columns.get(property);
     if (!column) throw new Error(`${this.table} has no column for property ${property}`);
@@ -34,10 +34,11 @@ export class EntityColumns<E extends object> {
 
   /**
    * `column AS "property"` for every column, for SELECT and RETURNING lists that answer entity-shaped
-   * rows; `alias.` qualifies the columns, `prefix` the properties (for the second table of a join).
+   * rows; `alias.` qualifies the columns, `prefix` the properties (for the second table of a join);
+   * `properties` chooses some columns only.
    */
-  select(alias?: string, prefix = ''): string {
-    return this.properties.map((p) => `${alias ? `${alias}.` : ''}${this.name(p)} AS "${prefix}${p}"`).join(', ');
+  select(alias?: string, prefix = '', properties: readonly Property<E>[] = this.properties): string {
+    return properties.map((p) => `${alias ? `${alias}.` : ''}${this.name(p)} AS "${prefix}${p}"`).join(', ');
   }
 
   /** A property's value as a statement parameter: a JSON column's value serialized (pg would send an array as a PostgreSQL array). */
