@@ -8,7 +8,7 @@ import { AgentPoolRepository } from '../../apps/routing/src/assignment/agent-poo
 import { CapacityRepository } from '../../apps/routing/src/assignment/capacity.repository.js';
 import { AgentTokensRepository } from '../../apps/routing/src/credentials/agent-tokens.repository.js';
 import { ROUTING_MIGRATIONS } from '../../apps/routing/src/database/migrations/index.js';
-import { ROUTING_LOCKS } from '../../apps/routing/src/database/routing-locks.js';
+import { lockDispatch, ROUTING_LOCKS, tryLockDispatch } from '../../apps/routing/src/database/routing-locks.js';
 import { DepartmentAgentEntity, DepartmentEntity } from '../../apps/routing/src/departments/department.entity.js';
 import { DepartmentsRepository } from '../../apps/routing/src/departments/departments.repository.js';
 import { InquiriesRepository, type NewInquiry } from '../../apps/routing/src/queue/inquiries.repository.js';
@@ -221,5 +221,52 @@ describe('routing repositories (integration: real database, migrations)', () => 
         { departmentId: department, preferredAgentId: agent.id },
       ]));
     }
+  });
+
+  it('takes each agent\'s whole share of new rooms within their limit or none of it, and counts them routed in the department', async () => {
+    const [roomy, tight] = [await newAgent(), await newAgent()];
+    const department = await newDepartment();
+    await dataSource.transaction((m) => departments.replaceMembers(m, department, [{ agentId: roomy.id, count: 1 }]));
+    const at = new Date(Date.now() - 1_000);
+    const taken = await dataSource.transaction((m) => capacity.take(m, [
+      { agentId: roomy.id, count: 2, cap: 2 },
+      { agentId: tight.id, count: 2, cap: 1 },
+    ], at));
+    expect(taken).toEqual([{ id: roomy.id, username: roomy.username }]);
+    expect(await agentRow(roomy.id)).toEqual({ active_chats: 2, routed_total: 2 });
+    expect(await agentRow(tight.id)).toEqual({ active_chats: 0, routed_total: 0 });
+    expect((await snapshot.load(dataSource.manager)).pool.agent(roomy.id)?.lastRoutedAt).toEqual(at);
+    expect(await dataSource.transaction((m) => capacity.take(m, [{ agentId: roomy.id, count: 1, cap: 2 }], at))).toEqual([]);
+    expect(await dataSource.transaction((m) => capacity.take(m, [{ agentId: tight.id, count: 3, cap: 0 }], at))).toEqual([{ id: tight.id, username: tight.username }]);
+
+    await dataSource.transaction((m) => capacity.countRouted(m, [{ agentId: roomy.id, departmentId: department }, { agentId: roomy.id, departmentId: department }]));
+    expect((await dataSource.transaction((m) => departments.members(m, department)))[0].count).toBe(3);
+  });
+
+  it('counts an agent\'s reserved and taken rooms per department under their row lock', async () => {
+    const agent = await newAgent(5);
+    const department = await newDepartment();
+    await reservations.reserve(reservation(agent.id, { capacity: 5, departmentId: department }));
+    await inquiries.insertQueued([queued({ departmentId: department })]);
+    const counts = await dataSource.transaction((m) => capacity.lockAndCountByDepartment(m, [agent.id, agent.id]));
+    expect(counts).toEqual([{ agentId: agent.id, departmentId: department, active: 1 }]);
+    await dataSource.transaction(async (m) => {
+      await capacity.lockAndCountByDepartment(m, [agent.id]);
+      const other = await pool.connect();
+      try {
+        await other.query(`SET lock_timeout = '100ms'`);
+        await expect(other.query(`UPDATE routing.agents SET active_chats = active_chats WHERE id = $1`, [agent.id])).rejects.toThrow(/lock timeout/);
+      } finally {
+        other.release();
+      }
+    });
+  });
+
+  it('runs dispatchers one at a time: the dispatch lock is held until the transaction ends', async () => {
+    await dataSource.transaction(async (m) => {
+      await lockDispatch(m);
+      await dataSource.transaction(async (other) => expect(await tryLockDispatch(other)).toBe(false));
+    });
+    await dataSource.transaction(async (m) => expect(await tryLockDispatch(m)).toBe(true));
   });
 });
