@@ -1,4 +1,5 @@
-import { migrateUnderLock, randomId, RowSet } from '@livechat/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { migrateUnderLock, Outbox, randomId } from '@livechat/common';
 import pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ROOMS_MIGRATIONS } from '../../apps/rooms/src/database/migrations/index.js';
@@ -10,6 +11,7 @@ import { RoomsRepository } from '../../apps/rooms/src/rooms/rooms.repository.js'
 import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
 import { VisitorsRepository } from '../../apps/rooms/src/visitors/visitors.repository.js';
 import { TestDatabase } from '../support/database.js';
+import { TestNatsServer } from '../support/nats-server.js';
 
 /**
  * The rooms service's hand-written statements, each against a real PostgreSQL with the committed
@@ -17,6 +19,9 @@ import { TestDatabase } from '../support/database.js';
  */
 describe('rooms repositories (integration: real database, migrations)', () => {
   let db: TestDatabase;
+  let nats: TestNatsServer;
+  let nc: NatsConnection;
+  let outbox: Outbox;
   let dataSource: DataSource;
   let pool: pg.Pool;
   let rooms: RoomsRepository;
@@ -24,7 +29,7 @@ describe('rooms repositories (integration: real database, migrations)', () => {
   let messages: MessagesRepository;
 
   beforeAll(async () => {
-    db = await TestDatabase.create();
+    [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
     dataSource = new DataSource({
       type: 'postgres',
       url: db.url,
@@ -40,9 +45,13 @@ describe('rooms repositories (integration: real database, migrations)', () => {
     rooms = new RoomsRepository(pool, dataSource.getRepository(RoomEntity));
     visitors = new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity));
     messages = new MessagesRepository(dataSource, pool);
+    nc = await connect({ servers: nats.url });
+    outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 60_000 });
   });
 
   afterAll(async () => {
+    await nc?.close();
+    await nats?.stop();
     await pool?.end();
     await dataSource?.destroy();
     await db?.drop();
@@ -69,14 +78,25 @@ describe('rooms repositories (integration: real database, migrations)', () => {
     } satisfies MessageEntity);
   }
 
-  const outboxRows = (eventId: string) => new RowSet('rooms.outbox', ['event_id', 'subject', 'payload', 'request_id'], [[eventId, 'room.opened', '{}', null]]);
-  const outboxCount = async (eventId: string) => (await db.query(`SELECT 1 FROM rooms.outbox WHERE event_id = $1`, [eventId])).length;
+  const outboxRows = (eventId: string) => outbox.rows([{ eventId, subject: 'room.opened', payload: { eventId } }]);
+  const outboxCount = async (eventId: string) =>
+    (await db.query(`SELECT 1 FROM rooms.outbox WHERE event_id = $1 AND subject = 'room.opened' AND payload::jsonb = $2::jsonb`, [eventId, JSON.stringify({ eventId })])).length;
 
   async function openRoom(token = `t-${randomId()}`, at = new Date()): Promise<RoomEntity> {
     const room = roomOf(await upsert(token, { token, name: 'Mary' }), at);
     expect(await rooms.insertOpened(room, [])).toEqual({ inserted: true, inTime: true });
     return room;
   }
+
+  it('appends events to the outbox in the caller\'s transaction, or not at all when it rolls back', async () => {
+    const [kept, rolledBack] = [randomId(), randomId()];
+    await dataSource.transaction((m) => outbox.add(m, [{ eventId: kept, subject: 'room.opened', payload: { eventId: kept } }]));
+    await expect(dataSource.transaction(async (m) => {
+      await outbox.add(m, [{ eventId: rolledBack, subject: 'room.opened', payload: { eventId: rolledBack } }]);
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    expect([await outboxCount(kept), await outboxCount(rolledBack)]).toEqual([1, 0]);
+  });
 
   describe('visitors', () => {
     it('creates a visitor with a guest name, then keeps stored custom fields unless overwritten', async () => {
