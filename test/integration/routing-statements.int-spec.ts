@@ -6,6 +6,7 @@ import { AgentEntity } from '../../apps/routing/src/agents/agent.entity.js';
 import { AgentsRepository } from '../../apps/routing/src/agents/agents.repository.js';
 import { AgentPoolRepository } from '../../apps/routing/src/assignment/agent-pool.repository.js';
 import { CapacityRepository } from '../../apps/routing/src/assignment/capacity.repository.js';
+import { AgentTokenEntity } from '../../apps/routing/src/credentials/agent-token.entity.js';
 import { AgentTokensRepository } from '../../apps/routing/src/credentials/agent-tokens.repository.js';
 import { ROUTING_MIGRATIONS } from '../../apps/routing/src/database/migrations/index.js';
 import { lockDispatch, ROUTING_LOCKS, tryLockDispatch } from '../../apps/routing/src/database/routing-locks.js';
@@ -41,7 +42,7 @@ describe('routing repositories (integration: real database, migrations)', () => 
       type: 'postgres',
       url: db.url,
       schema: 'routing',
-      entities: [AgentEntity, DepartmentEntity, DepartmentAgentEntity, InquiryEntity, SettingEntity],
+      entities: [AgentEntity, AgentTokenEntity, DepartmentEntity, DepartmentAgentEntity, InquiryEntity, SettingEntity],
       migrations: ROUTING_MIGRATIONS,
       migrationsTableName: 'migrations',
       poolSize: 4,

@@ -1,5 +1,6 @@
 import { ServiceDatabaseModule } from '@livechat/common';
 import { AgentEntity } from '../agents/agent.entity.js';
+import { AgentTokenEntity } from '../credentials/agent-token.entity.js';
 import { DepartmentAgentEntity, DepartmentEntity } from '../departments/department.entity.js';
 import { InquiryEntity } from '../queue/inquiry.entity.js';
 import { SettingEntity } from '../settings/setting.entity.js';
@@ -11,7 +12,7 @@ export function routingDatabase(options: { url: string; poolSize: number }) {
   return ServiceDatabaseModule.forRoot({
     ...options,
     schema: 'routing',
-    entities: [AgentEntity, DepartmentEntity, DepartmentAgentEntity, InquiryEntity, SettingEntity],
+    entities: [AgentEntity, AgentTokenEntity, DepartmentEntity, DepartmentAgentEntity, InquiryEntity, SettingEntity],
     migrations: ROUTING_MIGRATIONS,
     migrationLockKey: ROUTING_LOCKS.migrations,
     applicationName: 'livechat-routing',
