@@ -1,10 +1,9 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@livechat/contracts';
-import { EntityColumns, ensureStream, migrateUnderLock, Outbox, randomId, type Clock } from '@livechat/common';
+import { EntityColumns, ensureStream, Outbox, randomId, type Clock } from '@livechat/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { ROOMS_LOCKS } from '../../apps/rooms/src/database/rooms-locks.js';
-import { ROOMS_MIGRATIONS } from '../../apps/rooms/src/database/migrations/index.js';
 import { afterNewMessage, type Writer } from '../../apps/rooms/src/messages/conversation.js';
 import { MarkdownParser } from '../../apps/rooms/src/messages/markdown/markdown.parser.js';
 import { MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
@@ -15,6 +14,7 @@ import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
 import { VisitorsRepository } from '../../apps/rooms/src/visitors/visitors.repository.js';
 import { TestDatabase } from '../support/database.js';
 import { TestNatsServer } from '../support/nats-server.js';
+import { serviceSchema } from './service-schema.js';
 
 const AGENT = { _id: 'AgentAgentAgent17', username: 'alice', name: 'Alice' };
 
@@ -36,18 +36,8 @@ describe('the conversation service under concurrency (integration: real database
 
   beforeAll(async () => {
     [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      schema: 'rooms',
-      entities: [VisitorEntity, RoomEntity, MessageEntity],
-      migrations: ROOMS_MIGRATIONS,
-      migrationsTableName: 'migrations',
-      poolSize: 20,
-    });
-    await dataSource.initialize();
+    dataSource = await serviceSchema(db, 'rooms', 20);
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await migrateUnderLock(dataSource, 'rooms', ROOMS_LOCKS.migrations);
     nc = await connect({ servers: nats.url });
     await ensureStream(nc, STREAMS.events);
     outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 60_000 });

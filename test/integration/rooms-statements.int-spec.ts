@@ -1,8 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { migrateUnderLock, Outbox, randomId } from '@livechat/common';
+import { Outbox, randomId } from '@livechat/common';
 import pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ROOMS_MIGRATIONS } from '../../apps/rooms/src/database/migrations/index.js';
 import { ROOMS_LOCKS } from '../../apps/rooms/src/database/rooms-locks.js';
 import { MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
 import { MessagesRepository } from '../../apps/rooms/src/messages/messages.repository.js';
@@ -12,6 +11,7 @@ import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
 import { VisitorsRepository } from '../../apps/rooms/src/visitors/visitors.repository.js';
 import { TestDatabase } from '../support/database.js';
 import { TestNatsServer } from '../support/nats-server.js';
+import { serviceSchema } from './service-schema.js';
 
 /**
  * The rooms service's hand-written statements, each against a real PostgreSQL with the committed
@@ -30,17 +30,7 @@ describe('rooms repositories (integration: real database, migrations)', () => {
 
   beforeAll(async () => {
     [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      schema: 'rooms',
-      entities: [VisitorEntity, RoomEntity, MessageEntity],
-      migrations: ROOMS_MIGRATIONS,
-      migrationsTableName: 'migrations',
-      poolSize: 4,
-    });
-    await dataSource.initialize();
-    await migrateUnderLock(dataSource, 'rooms', ROOMS_LOCKS.migrations);
+    dataSource = await serviceSchema(db, 'rooms');
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     rooms = new RoomsRepository(pool, dataSource.getRepository(RoomEntity));
     visitors = new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity));

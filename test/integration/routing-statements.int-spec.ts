@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
-import { migrateUnderLock, randomId } from '@livechat/common';
+import { randomId } from '@livechat/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AgentEntity } from '../../apps/routing/src/agents/agent.entity.js';
 import { AgentsRepository } from '../../apps/routing/src/agents/agents.repository.js';
 import { AgentPoolRepository } from '../../apps/routing/src/assignment/agent-pool.repository.js';
 import { CapacityRepository } from '../../apps/routing/src/assignment/capacity.repository.js';
-import { AgentTokenEntity } from '../../apps/routing/src/credentials/agent-token.entity.js';
 import { AgentTokensRepository } from '../../apps/routing/src/credentials/agent-tokens.repository.js';
-import { ROUTING_MIGRATIONS } from '../../apps/routing/src/database/migrations/index.js';
-import { lockDispatch, ROUTING_LOCKS, tryLockDispatch } from '../../apps/routing/src/database/routing-locks.js';
-import { DepartmentAgentEntity, DepartmentEntity } from '../../apps/routing/src/departments/department.entity.js';
+import { lockDispatch, tryLockDispatch } from '../../apps/routing/src/database/routing-locks.js';
+import { DepartmentEntity } from '../../apps/routing/src/departments/department.entity.js';
 import { DepartmentsRepository } from '../../apps/routing/src/departments/departments.repository.js';
 import { InquiriesRepository, type NewInquiry } from '../../apps/routing/src/queue/inquiries.repository.js';
 import { InquiryEntity } from '../../apps/routing/src/queue/inquiry.entity.js';
@@ -18,6 +16,7 @@ import { ReservationsRepository, type NewReservation } from '../../apps/routing/
 import { SettingEntity } from '../../apps/routing/src/settings/setting.entity.js';
 import { SettingsService } from '../../apps/routing/src/settings/settings.service.js';
 import { TestDatabase } from '../support/database.js';
+import { serviceSchema } from './service-schema.js';
 
 /**
  * The routing service's hand-written statements, each against a real PostgreSQL with the committed
@@ -38,17 +37,7 @@ describe('routing repositories (integration: real database, migrations)', () => 
 
   beforeAll(async () => {
     db = await TestDatabase.create();
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      schema: 'routing',
-      entities: [AgentEntity, AgentTokenEntity, DepartmentEntity, DepartmentAgentEntity, InquiryEntity, SettingEntity],
-      migrations: ROUTING_MIGRATIONS,
-      migrationsTableName: 'migrations',
-      poolSize: 4,
-    });
-    await dataSource.initialize();
-    await migrateUnderLock(dataSource, 'routing', ROUTING_LOCKS.migrations);
+    dataSource = await serviceSchema(db, 'routing');
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     agents = new AgentsRepository(dataSource.getRepository(AgentEntity));
     departments = new DepartmentsRepository(dataSource.getRepository(DepartmentEntity));

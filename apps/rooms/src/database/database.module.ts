@@ -5,12 +5,15 @@ import { VisitorEntity } from '../visitors/visitor.entity.js';
 import { ROOMS_MIGRATIONS } from './migrations/index.js';
 import { ROOMS_LOCKS } from './rooms-locks.js';
 
+/** The entities of the rooms schema. */
+export const ROOMS_ENTITIES = [VisitorEntity, RoomEntity, MessageEntity];
+
 /** The rooms schema: visitors, rooms, their messages and the outbox. */
 export function roomsDatabase(options: { url: string; poolSize: number }) {
   return ServiceDatabaseModule.forRoot({
     ...options,
     schema: 'rooms',
-    entities: [VisitorEntity, RoomEntity, MessageEntity],
+    entities: ROOMS_ENTITIES,
     migrations: ROOMS_MIGRATIONS,
     migrationLockKey: ROOMS_LOCKS.migrations,
     applicationName: 'livechat-rooms',
