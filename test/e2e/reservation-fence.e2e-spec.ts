@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { migrateUnderLock, randomId } from '@livechat/common';
-import { ROOMS_LOCKS } from '../../apps/rooms/src/database/database.module.js';
+import { ROOMS_LOCKS } from '../../apps/rooms/src/database/rooms-locks.js';
 import { ROOMS_MIGRATIONS } from '../../apps/rooms/src/database/migrations/index.js';
 import { MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
 import { RoomEntity } from '../../apps/rooms/src/rooms/room.entity.js';

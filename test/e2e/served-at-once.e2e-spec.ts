@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ROUTING_LOCKS } from '../../apps/routing/src/database/database.module.js';
+import { ROUTING_LOCKS } from '../../apps/routing/src/database/routing-locks.js';
 import { expectEventually } from '../support/eventually.js';
 import { Api } from '../support/http.js';
 import { readStream } from '../support/jetstream.js';

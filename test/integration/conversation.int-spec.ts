@@ -1,20 +1,20 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@livechat/contracts';
-import { ensureStream, migrateUnderLock, Outbox, randomId, type Clock } from '@livechat/common';
+import { EntityColumns, ensureStream, Outbox, randomId, type Clock } from '@livechat/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { ROOMS_LOCKS } from '../../apps/rooms/src/database/database.module.js';
-import { ROOMS_MIGRATIONS } from '../../apps/rooms/src/database/migrations/index.js';
+import { ROOMS_LOCKS } from '../../apps/rooms/src/database/rooms-locks.js';
 import { afterNewMessage, type Writer } from '../../apps/rooms/src/messages/conversation.js';
 import { MarkdownParser } from '../../apps/rooms/src/messages/markdown/markdown.parser.js';
-import { MESSAGE_COLUMNS, MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
+import { MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
 import { MessagesRepository } from '../../apps/rooms/src/messages/messages.repository.js';
 import { MessagesService } from '../../apps/rooms/src/messages/messages.service.js';
-import { ROOM_COLUMNS, RoomEntity } from '../../apps/rooms/src/rooms/room.entity.js';
+import { RoomEntity } from '../../apps/rooms/src/rooms/room.entity.js';
 import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
 import { VisitorsRepository } from '../../apps/rooms/src/visitors/visitors.repository.js';
 import { TestDatabase } from '../support/database.js';
 import { TestNatsServer } from '../support/nats-server.js';
+import { serviceSchema } from './service-schema.js';
 
 const AGENT = { _id: 'AgentAgentAgent17', username: 'alice', name: 'Alice' };
 
@@ -36,18 +36,8 @@ describe('the conversation service under concurrency (integration: real database
 
   beforeAll(async () => {
     [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      schema: 'rooms',
-      entities: [VisitorEntity, RoomEntity, MessageEntity],
-      migrations: ROOMS_MIGRATIONS,
-      migrationsTableName: 'migrations',
-      poolSize: 20,
-    });
-    await dataSource.initialize();
+    dataSource = await serviceSchema(db, 'rooms', 20);
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await migrateUnderLock(dataSource, 'rooms', ROOMS_LOCKS.migrations);
     nc = await connect({ servers: nats.url });
     await ensureStream(nc, STREAMS.events);
     outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 60_000 });
@@ -82,7 +72,7 @@ describe('the conversation service under concurrency (integration: real database
     return { rid, token };
   }
 
-  const roomRow = async (rid: string) => (await db.query<RoomEntity>(`SELECT ${ROOM_COLUMNS} FROM rooms.rooms WHERE id = $1`, [rid]))[0];
+  const roomRow = async (rid: string) => (await db.query<RoomEntity>(`SELECT ${new EntityColumns(dataSource.getMetadata(RoomEntity)).select()} FROM rooms.rooms WHERE id = $1`, [rid]))[0];
 
   it('keeps msgs, lastMessage, waitingResponse, responseBy and metrics exact when visitor and agent write at once', async () => {
     const { rid, token } = await servedRoom();
@@ -94,7 +84,7 @@ describe('the conversation service under concurrency (integration: real database
     );
     const room = await roomRow(rid);
     expect(room.msgs).toBe(60);
-    const stored = await db.query<MessageEntity>(`SELECT ${MESSAGE_COLUMNS} FROM rooms.messages WHERE rid = $1 ORDER BY ts, id`, [rid]);
+    const stored = await db.query<MessageEntity>(`SELECT ${new EntityColumns(dataSource.getMetadata(MessageEntity)).select()} FROM rooms.messages WHERE rid = $1 ORDER BY ts, id`, [rid]);
     expect(stored).toHaveLength(60);
     expect(new Set(stored.map((m) => m.id))).toEqual(new Set(replies.map((r) => r.message._id)));
 

@@ -12,6 +12,8 @@ export * from './rpc/rpc-error.filter.js';
 export * from './nats/jetstream-consumer.js';
 export * from './database/database.module.js';
 export * from './database/sql.js';
+export * from './database/entity-columns.js';
+export * from './database/row-set.js';
 export * from './transport/nats-transport.server.js';
 export * from './transport/nats-rpc.client.js';
 export * from './transport/nats-rpc-client.module.js';

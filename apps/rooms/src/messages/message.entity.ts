@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { MarkdownNode, Message, SystemMessageType } from '@livechat/contracts';
-import { selectList } from '@livechat/common';
 
 /** A message of a room's conversation (SPEC §5a); see the messages migration for the table's design. */
 @Entity({ schema: 'rooms', name: 'messages' })
@@ -60,29 +59,3 @@ export class MessageEntity {
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
 }
-
-/** MessageEntity's properties and their columns, for hand-written SQL (see `selectList`). */
-export const MESSAGE_COLUMN_NAMES: Record<keyof MessageEntity, string> = {
-  id: 'id',
-  rid: 'rid',
-  t: 't',
-  msg: 'msg',
-  ts: 'ts',
-  updatedAt: 'updated_at',
-  uId: 'u_id',
-  uUsername: 'u_username',
-  uName: 'u_name',
-  token: 'token',
-  alias: 'alias',
-  md: 'md',
-  urls: 'urls',
-  editedAt: 'edited_at',
-  editedById: 'edited_by_id',
-  editedByUsername: 'edited_by_username',
-  deletedAt: 'deleted_at',
-};
-
-export const MESSAGE_JSON_COLUMNS = new Set<keyof MessageEntity>(['md', 'urls']);
-
-/** Columns aliased to MessageEntity's properties, for SELECT and RETURNING lists. */
-export const MESSAGE_COLUMNS = selectList(MESSAGE_COLUMN_NAMES);

@@ -140,7 +140,7 @@ export class MessagesService {
       const next = editedMessage(message, { _id: room.visitorId, username: room.visitorUsername }, { msg: cmd.msg, md }, nextInstant(room, this.clock.now()));
       const changes = afterEdit(room, next);
       const event = messageEvent(MESSAGE_EVENTS.sent, { ...room, ...changes }, next, next.updatedAt);
-      await this.messages.updateWithRoomChanges(manager, next, changes, (p) => this.outbox.rows([event], p));
+      await this.messages.updateWithRoomChanges(manager, next, changes, this.outbox.rows([event]));
       return next;
     });
     if (!edited) throw await this.notTheirRoom(cmd.token);
@@ -158,7 +158,7 @@ export class MessagesService {
       const newestLeft = room.lastMessage?._id === message.id ? await this.messages.newestVisible(manager, room.id, message.id) : null;
       const changes = afterDelete(room, message.id, newestLeft, at);
       const event = messageEvent(MESSAGE_EVENTS.deleted, { ...room, ...changes }, message, at);
-      await this.messages.deleteWithRoomChanges(manager, message, at, changes, (p) => this.outbox.rows([event], p));
+      await this.messages.deleteWithRoomChanges(manager, message, at, changes, this.outbox.rows([event]));
       return at;
     });
     if (!deletedAt) throw await this.notTheirRoom(cmd.token);
@@ -181,7 +181,7 @@ export class MessagesService {
     if (room.open) {
       const changes = afterNewMessage(room, message, writer);
       const event = messageEvent(MESSAGE_EVENTS.sent, { ...room, ...changes }, message, message.ts);
-      if (await this.messages.insertWithRoomChanges(manager, message, changes, (p) => this.outbox.rows([event], p))) {
+      if (await this.messages.insertWithRoomChanges(manager, message, changes, this.outbox.rows([event]))) {
         return { message, inserted: true };
       }
     }

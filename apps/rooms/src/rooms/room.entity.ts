@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Message, ResponseBy, RoomMetrics, RoomSource } from '@livechat/contracts';
-import { selectList } from '@livechat/common';
 
 @Entity({ schema: 'rooms', name: 'rooms' })
 export class RoomEntity {
@@ -93,39 +92,3 @@ export class RoomEntity {
   @Column('jsonb', { name: 'response_by', nullable: true })
   responseBy: ResponseBy | null;
 }
-
-/** RoomEntity's properties and their columns, for hand-written SQL (see `selectList`). */
-export const ROOM_COLUMN_NAMES: Record<keyof RoomEntity, string> = {
-  id: 'id',
-  visitorId: 'visitor_id',
-  visitorUsername: 'visitor_username',
-  visitorToken: 'visitor_token',
-  visitorStatus: 'visitor_status',
-  fname: 'fname',
-  departmentId: 'department_id',
-  open: 'open',
-  msgs: 'msgs',
-  usersCount: 'users_count',
-  source: 'source',
-  ts: 'ts',
-  updatedAt: 'updated_at',
-  lm: 'lm',
-  queuedAt: 'queued_at',
-  servedById: 'served_by_id',
-  servedByUsername: 'served_by_username',
-  servedByTs: 'served_by_ts',
-  assignmentVersion: 'assignment_version',
-  closedAt: 'closed_at',
-  closer: 'closer',
-  closedById: 'closed_by_id',
-  closedByUsername: 'closed_by_username',
-  metrics: 'metrics',
-  customFields: 'custom_fields',
-  lastMessage: 'last_message',
-  visitorLastMessageTs: 'visitor_last_message_ts',
-  waitingResponse: 'waiting_response',
-  responseBy: 'response_by',
-};
-
-/** Columns aliased to RoomEntity's properties, for RETURNING clauses of hand-written writes. */
-export const ROOM_COLUMNS = selectList(ROOM_COLUMN_NAMES);

@@ -4,47 +4,22 @@ import { InjectRepository } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { AgentSelectedEvent } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
-import { ROOMS_LOCKS } from '../database/database.module.js';
-import { ROOM_COLUMN_NAMES, ROOM_COLUMNS, RoomEntity } from './room.entity.js';
-import { PG_POOL, preparedQuery, selectList, sql, type Outbox } from '@livechat/common';
-
-/**
- * Rows written with a new room, only if the room is inserted: the pieces of an `INSERT INTO table
- * (columns) SELECT v.* FROM (values) AS v` whose parameters are numbered from `firstParam` (as
- * `Outbox.rows` makes them for events). Parameters of columns that are not text need a cast in `values`.
- */
-export type RowsOf = (firstParam: number) => ReturnType<Outbox['rows']>;
-
-const JSON_COLUMNS = new Set<keyof RoomEntity>(['source', 'metrics', 'customFields', 'lastMessage', 'responseBy']);
-
-/** The open rooms of a batch of visitor tokens (one per token at most: one open room per visitor). */
-const OPEN_ROOMS_BY_TOKENS = {
-  name: 'rooms.open-rooms-by-tokens',
-  text: `SELECT ${ROOM_COLUMNS} FROM rooms.rooms WHERE visitor_token = ANY($1::text[]) AND open`,
-};
-
-/**
- * A page of rooms, newest first, and how many match in all, in one statement (a row with null room
- * columns when the page is empty): `$1` the agents whose rooms (null: every room), `$2` open or
- * closed only (null: both), `$3` and `$4` the page. Over `rooms_served_by` or `rooms_newest`.
- */
-const ROOMS_PAGE = {
-  name: 'rooms.rooms-page',
-  text: `SELECT t.total, ${selectList(ROOM_COLUMN_NAMES, 'r', 'r.')}
-           FROM (SELECT count(*)::int AS total FROM rooms.rooms
-                  WHERE ($1::text[] IS NULL OR served_by_id = ANY($1)) AND ($2::boolean IS NULL OR open = $2)) t
-           LEFT JOIN LATERAL (
-             SELECT * FROM rooms.rooms
-              WHERE ($1::text[] IS NULL OR served_by_id = ANY($1)) AND ($2::boolean IS NULL OR open = $2)
-              ORDER BY ts DESC, id DESC LIMIT $3 OFFSET $4
-           ) r ON true
-          ORDER BY r.ts DESC, r.id DESC`,
-};
-
-const ROOM_PROPERTIES = Object.keys(ROOM_COLUMN_NAMES) as (keyof RoomEntity)[];
+import { ROOMS_LOCKS } from '../database/rooms-locks.js';
+import { RoomEntity } from './room.entity.js';
+import { EntityColumns, PG_POOL, preparedQuery, sql, type RowSet } from '@livechat/common';
 
 @Injectable()
 export class RoomsRepository {
+  private readonly columns: EntityColumns<RoomEntity>;
+  /** The open rooms of a batch of visitor tokens (one per token at most: one open room per visitor). */
+  private readonly openRoomsByTokens: { name: string; text: string };
+  /**
+   * A page of rooms, newest first, and how many match in all, in one statement (a row with null room
+   * columns when the page is empty): `$1` the agents whose rooms (null: every room), `$2` open or
+   * closed only (null: both), `$3` and `$4` the page. Over `rooms_served_by` or `rooms_newest`.
+   */
+  private readonly roomsPage: { name: string; text: string };
+
   /**
    * The hot path's lookups of one turn of the event loop, made as one statement at its end. Each
    * lookup still reads the database after its request arrived and before it is answered (no cache:
@@ -52,7 +27,7 @@ export class RoomsRepository {
    */
   private readonly openByToken = new DataLoader<string, RoomEntity | null>(
     async (tokens) => {
-      const rows = await preparedQuery<RoomEntity>(this.pool, OPEN_ROOMS_BY_TOKENS, [tokens]);
+      const rows = await preparedQuery<RoomEntity>(this.pool, this.openRoomsByTokens, [tokens]);
       const byToken = new Map(rows.map((room) => [room.visitorToken, room]));
       return tokens.map((token) => byToken.get(token) ?? null);
     },
@@ -62,7 +37,25 @@ export class RoomsRepository {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
-  ) {}
+  ) {
+    this.columns = new EntityColumns(rooms.metadata);
+    this.openRoomsByTokens = {
+      name: 'rooms.open-rooms-by-tokens',
+      text: `SELECT ${this.columns.select()} FROM rooms.rooms WHERE visitor_token = ANY($1::text[]) AND open`,
+    };
+    this.roomsPage = {
+      name: 'rooms.rooms-page',
+      text: `SELECT t.total, ${this.columns.select('r', 'r.')}
+               FROM (SELECT count(*)::int AS total FROM rooms.rooms
+                      WHERE ($1::text[] IS NULL OR served_by_id = ANY($1)) AND ($2::boolean IS NULL OR open = $2)) t
+               LEFT JOIN LATERAL (
+                 SELECT * FROM rooms.rooms
+                  WHERE ($1::text[] IS NULL OR served_by_id = ANY($1)) AND ($2::boolean IS NULL OR open = $2)
+                  ORDER BY ts DESC, id DESC LIMIT $3 OFFSET $4
+               ) r ON true
+              ORDER BY r.ts DESC, r.id DESC`,
+    };
+  }
 
   findById(id: string): Promise<RoomEntity | null> {
     return this.rooms.findOneBy({ id });
@@ -79,15 +72,13 @@ export class RoomsRepository {
 
   /** SPEC §6a `livechat/rooms`: a page of rooms newest first (of these agents, open or closed only, when given) and the total. */
   async page(filter: { servedBy?: string[]; open?: boolean }, page: { count: number; offset: number }): Promise<{ rooms: RoomEntity[]; total: number }> {
-    const rows = await preparedQuery<{ total: number } & Record<string, unknown>>(this.pool, ROOMS_PAGE, [
+    const rows = await preparedQuery<{ total: number } & Record<string, unknown>>(this.pool, this.roomsPage, [
       filter.servedBy ?? null,
       filter.open ?? null,
       page.count,
       page.offset,
     ]);
-    const rooms = rows
-      .filter((row) => row['r.id'] !== null)
-      .map((row) => Object.fromEntries(ROOM_PROPERTIES.map((p) => [p, row[`r.${p}`]])) as unknown as RoomEntity);
+    const rooms = rows.map((row) => this.columns.fromPrefixed(row, 'r.')).filter((room): room is RoomEntity => room !== null);
     return { rooms, total: rows[0]?.total ?? 0 };
   }
 
@@ -97,7 +88,8 @@ export class RoomsRepository {
 
   /**
    * Inserts the room, unless the visitor already has an open room, together with `writes` (its events'
-   * outbox rows, and any other rows that exist only with the room): one statement, so all or nothing.
+   * outbox rows, and any other rows that exist only with the room: written only if the room is): one
+   * statement, so all or nothing.
    * The partial unique index `rooms_one_open_per_visitor` decides: a concurrent insert for the same
    * visitor waits for the other and then does nothing. Every column is given, so the row is `room` as
    * it stands. A prepared statement (one per shape of `writes`).
@@ -109,9 +101,9 @@ export class RoomsRepository {
    *
    * Answers whether the room was inserted, and, fenced, whether it was still in time.
    */
-  async insertOpened(room: RoomEntity, writes: RowsOf[], fence?: { deadline: Date }): Promise<{ inserted: boolean; inTime: boolean }> {
-    const properties = Object.keys(ROOM_COLUMN_NAMES) as (keyof RoomEntity)[];
-    const params: unknown[] = properties.map((p) => (JSON_COLUMNS.has(p) && room[p] !== null ? JSON.stringify(room[p]) : room[p]));
+  async insertOpened(room: RoomEntity, writes: RowSet[], fence?: { deadline: Date }): Promise<{ inserted: boolean; inTime: boolean }> {
+    const properties = this.columns.properties;
+    const params: unknown[] = this.columns.params(room);
     const placeholders = properties.map((_, i) => `$${i + 1}`).join(', ');
     const ctes: string[] = [];
     let source = `VALUES (${placeholders})`;
@@ -126,15 +118,15 @@ export class RoomsRepository {
       source = `SELECT ${placeholders} FROM fence WHERE fence.in_time`;
     }
     ctes.push(`room AS (
-         INSERT INTO rooms.rooms (${properties.map((p) => ROOM_COLUMN_NAMES[p]).join(', ')})
+         INSERT INTO rooms.rooms (${properties.map((p) => this.columns.name(p)).join(', ')})
          ${source}
          ON CONFLICT (visitor_id) WHERE open DO NOTHING
          RETURNING id
        )`);
     writes.forEach((write, i) => {
-      const rows = write(params.length + 1);
-      params.push(...rows.params);
-      ctes.push(`write${i} AS (INSERT INTO ${rows.table} (${rows.columns}) SELECT v.* FROM (${rows.values}) AS v, room)`);
+      const insert = write.insert(params.length + 1, 'room');
+      params.push(...insert.params);
+      ctes.push(`write${i} AS (${insert.text})`);
     });
     const [row] = await preparedQuery<{ id: string | null; inTime: boolean }>(this.pool, {
       text: `WITH ${ctes.join(',\n       ')}
@@ -157,7 +149,7 @@ export class RoomsRepository {
         [ROOMS_LOCKS.reservationFence, reservations.map((r) => r.roomId)],
       );
       const rows = await sql<RoomEntity & { roomId: string; due: boolean }>(manager,
-        `SELECT f.room_id AS "roomId", clock_timestamp() >= f.deadline AS due, ${selectList(ROOM_COLUMN_NAMES, 'r')}
+        `SELECT f.room_id AS "roomId", clock_timestamp() >= f.deadline AS due, ${this.columns.select('r')}
            FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS f(room_id, deadline, n) LEFT JOIN rooms.rooms r ON r.id = f.room_id
           ORDER BY f.n`,
         [reservations.map((r) => r.roomId), reservations.map((r) => r.deadline)],
@@ -186,7 +178,7 @@ export class RoomsRepository {
          FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[])
               AS d(i, room_id, agent_id, agent_username, at, version, department_id)
         WHERE r.id = d.room_id AND r.open AND r.assignment_version < d.version
-        RETURNING ${selectList(ROOM_COLUMN_NAMES, 'r')}, d.i AS "decisionIndex"`,
+        RETURNING ${this.columns.select('r')}, d.i AS "decisionIndex"`,
       [
         decisions.map((_, i) => i),
         decisions.map((d) => d.roomId),
@@ -205,21 +197,24 @@ export class RoomsRepository {
     return manager.getRepository(RoomEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Sets these properties of the room (undefined ones are left as they are). */
   async update(manager: EntityManager, id: string, changes: Partial<RoomEntity>): Promise<void> {
-    const { set, params } = roomSet(changes, 2);
-    await sql(manager, `UPDATE rooms.rooms SET ${set} WHERE id = $1`, [id, ...params]);
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    await manager.getRepository(RoomEntity).update({ id }, defined);
   }
-}
 
-/**
- * The SET list of an UPDATE of these room properties (`column = $n`, numbered from `firstParam`) and
- * its parameters, JSON columns serialized: for statements that change a room together with what
- * changed it.
- */
-export function roomSet(changes: Partial<RoomEntity>, firstParam: number): { set: string; params: unknown[] } {
-  const entries = Object.entries(changes).filter(([, value]) => value !== undefined) as [keyof RoomEntity, unknown][];
-  return {
-    set: entries.map(([property], i) => `${ROOM_COLUMN_NAMES[property]} = $${firstParam + i}`).join(', '),
-    params: entries.map(([property, value]) => (JSON_COLUMNS.has(property) && value !== null ? JSON.stringify(value) : value)),
-  };
+  /**
+   * Copies a visitor's new name into the `fname` of their open room (SPEC §3), at `now` or just after
+   * the room's last change (see nextInstant). Answers the room as it now is, or null when nothing
+   * changed (no open room, or the same name).
+   */
+  async renameOpenRoom(manager: EntityManager, visitorId: string, name: string, now: Date): Promise<RoomEntity | null> {
+    const [room] = await sql<RoomEntity>(manager,
+      `UPDATE rooms.rooms SET fname = $2, updated_at = GREATEST($3, updated_at + interval '1 millisecond')
+        WHERE visitor_id = $1 AND open AND fname <> $2
+        RETURNING ${this.columns.select()}`,
+      [visitorId, name, now],
+    );
+    return room ?? null;
+  }
 }

@@ -247,7 +247,7 @@ export class RoomsService {
   /** Inserts the room waiting for an agent, with its room.opened; null when the visitor's other request opened theirs first. */
   private async insert(room: RoomEntity, cmd: GetOrOpenRoomCommand): Promise<RoomEntity | null> {
     const events = [roomEvent(ROOM_EVENTS.opened, room, room.ts, { preferredAgentId: cmd.agentId })];
-    const { inserted } = await this.rooms.insertOpened(room, [(firstParam) => this.outbox.rows(events, firstParam)]);
+    const { inserted } = await this.rooms.insertOpened(room, [this.outbox.rows(events)]);
     if (!inserted) return null;
     this.opened.inc();
     this.outbox.flush();
@@ -275,7 +275,7 @@ export class RoomsService {
     const events = [roomEvent(ROOM_EVENTS.opened, served, room.ts, { preferredAgentId: cmd.agentId }), ...assigned.events];
     const { inserted, inTime } = await this.rooms.insertOpened(
       served,
-      [(firstParam) => this.outbox.rows(events, firstParam), (firstParam) => this.messages.rows(assigned.messages, firstParam)],
+      [this.outbox.rows(events), this.messages.rows(assigned.messages)],
       { deadline: new Date(reservation.deadline) },
     );
     if (inserted) {

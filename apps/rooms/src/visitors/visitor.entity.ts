@@ -1,5 +1,4 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { selectList } from '@livechat/common';
 
 @Entity({ schema: 'rooms', name: 'visitors' })
 export class VisitorEntity {
@@ -36,21 +35,3 @@ export class VisitorEntity {
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
 }
-
-/** VisitorEntity's properties and their columns, for hand-written SQL (see `selectList`). */
-const VISITOR_COLUMN_NAMES: Record<keyof VisitorEntity, string> = {
-  id: 'id',
-  token: 'token',
-  username: 'username',
-  name: 'name',
-  email: 'email',
-  phone: 'phone',
-  departmentId: 'department_id',
-  status: 'status',
-  livechatData: 'livechat_data',
-  ts: 'ts',
-  updatedAt: 'updated_at',
-};
-
-/** Columns aliased to VisitorEntity's properties, for RETURNING clauses of hand-written writes. */
-export const VISITOR_COLUMNS = selectList(VISITOR_COLUMN_NAMES);

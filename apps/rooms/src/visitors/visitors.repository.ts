@@ -2,12 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CustomFieldInput } from '@livechat/contracts';
-import { PG_POOL, preparedQuery, randomId, sql } from '@livechat/common';
+import { EntityColumns, PG_POOL, preparedQuery, randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
-import { ROOM_COLUMNS, type RoomEntity } from '../rooms/room.entity.js';
-import { VISITOR_COLUMNS, VisitorEntity } from './visitor.entity.js';
-
-const VISITOR_BY_TOKEN = { name: 'rooms.visitor-by-token', text: `SELECT ${VISITOR_COLUMNS} FROM rooms.visitors WHERE token = $1` };
+import { VisitorEntity } from './visitor.entity.js';
 
 export interface VisitorChanges {
   token: string;
@@ -21,23 +18,27 @@ export interface VisitorChanges {
 
 @Injectable()
 export class VisitorsRepository {
+  private readonly columns: EntityColumns<VisitorEntity>;
+  private readonly visitorByToken: { name: string; text: string };
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @InjectRepository(VisitorEntity) private readonly visitors: Repository<VisitorEntity>,
-  ) {}
+    @InjectRepository(VisitorEntity) visitors: Repository<VisitorEntity>,
+  ) {
+    this.columns = new EntityColumns(visitors.metadata);
+    this.visitorByToken = { name: 'rooms.visitor-by-token', text: `SELECT ${this.columns.select()} FROM rooms.visitors WHERE token = $1` };
+  }
 
   /** On the way to every new room: one prepared statement over the token's unique index. */
   async findByToken(token: string): Promise<VisitorEntity | null> {
-    const [visitor] = await preparedQuery<VisitorEntity>(this.pool, VISITOR_BY_TOKEN, [token]);
+    const [visitor] = await preparedQuery<VisitorEntity>(this.pool, this.visitorByToken, [token]);
     return visitor ?? null;
   }
 
+  /** The token of the oldest visitor with this phone. */
   async findTokenByPhone(manager: EntityManager, phone: string): Promise<string | null> {
-    const rows: { token: string }[] = await sql(manager,
-      `SELECT token FROM rooms.visitors WHERE phone = $1 ORDER BY ts LIMIT 1`,
-      [phone],
-    );
-    return rows[0]?.token ?? null;
+    const visitor = await manager.getRepository(VisitorEntity).findOne({ select: { token: true }, where: { phone }, order: { ts: 'ASC' } });
+    return visitor?.token ?? null;
   }
 
   /**
@@ -62,7 +63,7 @@ export class VisitorsRepository {
          department_id = COALESCE($7, v.department_id),
          livechat_data = NULLIF($8::jsonb || COALESCE(v.livechat_data, '{}'::jsonb) || $9::jsonb, '{}'::jsonb),
          updated_at    = $10
-       RETURNING ${VISITOR_COLUMNS}`,
+       RETURNING ${this.columns.select()}`,
       [
         randomId(),
         c.token,
@@ -77,20 +78,5 @@ export class VisitorsRepository {
       ],
     );
     return rows[0];
-  }
-
-  /**
-   * Copies a visitor's new name into the `fname` of their open room (SPEC §3), at `now` or just after
-   * the room's last change (see nextInstant). Answers the room as it now is, or null when nothing
-   * changed (no open room, or the same name).
-   */
-  async renameOpenRoom(manager: EntityManager, visitorId: string, name: string, now: Date): Promise<RoomEntity | null> {
-    const [room] = await sql<RoomEntity>(manager,
-      `UPDATE rooms.rooms SET fname = $2, updated_at = GREATEST($3, updated_at + interval '1 millisecond')
-        WHERE visitor_id = $1 AND open AND fname <> $2
-        RETURNING ${ROOM_COLUMNS}`,
-      [visitorId, name, now],
-    );
-    return room ?? null;
   }
 }

@@ -4,6 +4,7 @@ import { ERRORS, ROOM_EVENTS, type RegisterVisitorCommand, type VisitorReply } f
 import { CLOCK, Outbox, type Clock } from '@livechat/common';
 import { DataSource } from 'typeorm';
 import { roomEvent } from '../rooms/room-event.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { RoutingClient } from '../routing-client/routing.client.js';
 import { toVisitor } from './visitor.mapper.js';
 import { VisitorsRepository } from './visitors.repository.js';
@@ -13,6 +14,7 @@ export class VisitorsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly visitors: VisitorsRepository,
+    private readonly rooms: RoomsRepository,
     private readonly routing: RoutingClient,
     private readonly outbox: Outbox,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -40,7 +42,7 @@ export class VisitorsService {
         now,
       );
       // SPEC §8: the rename of their open room is published (room.renamed), with the room as it now is.
-      const room = cmd.name ? await this.visitors.renameOpenRoom(manager, saved.id, cmd.name, now) : null;
+      const room = cmd.name ? await this.rooms.renameOpenRoom(manager, saved.id, cmd.name, now) : null;
       if (room) {
         await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.renamed, room, room.updatedAt)]);
         renamed = true;

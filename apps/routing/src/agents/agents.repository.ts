@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Agent, AgentLivechatStatus, AgentPresence, CreateAgentCommand } from '@livechat/contracts';
-import { randomId, sql } from '@livechat/common';
+import { EntityColumns, randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
 import { AgentEntity } from './agent.entity.js';
 
@@ -9,7 +9,11 @@ type AgentRow = AgentEntity & { departments: string[] };
 
 @Injectable()
 export class AgentsRepository {
-  constructor(@InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>) {}
+  private readonly columns: EntityColumns<AgentEntity>;
+
+  constructor(@InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>) {
+    this.columns = new EntityColumns(agents.metadata);
+  }
 
   /** Creates the agent, or updates the one with that username (adding an agent twice is harmless). */
   async upsert(cmd: CreateAgentCommand): Promise<{ id: string; username: string }> {
@@ -25,8 +29,7 @@ export class AgentsRepository {
 
   async list(agentId?: string): Promise<Agent[]> {
     const rows: AgentRow[] = await sql(this.agents.manager,
-      `SELECT a.id, a.username, a.name, a.status, a.status_livechat AS "statusLivechat", a.max_chats AS "maxChats",
-              a.active_chats AS "activeChats",
+      `SELECT ${this.columns.select('a')},
               COALESCE(array_agg(da.department_id ORDER BY da.department_id) FILTER (WHERE da.department_id IS NOT NULL), '{}') AS departments
          FROM routing.agents a LEFT JOIN routing.department_agents da ON da.agent_id = a.id
         WHERE $1::text IS NULL OR a.id = $1
@@ -45,7 +48,8 @@ export class AgentsRepository {
    * reservation of theirs (FOR KEY SHARE) waits, then finds them gone. Answers false for an unknown agent.
    */
   async lockForDelete(manager: EntityManager, agentId: string): Promise<boolean> {
-    return (await sql(manager, `SELECT 1 FROM routing.agents WHERE id = $1 FOR UPDATE`, [agentId])).length > 0;
+    const agent = await manager.getRepository(AgentEntity).findOne({ select: { id: true }, where: { id: agentId }, lock: { mode: 'pessimistic_write' } });
+    return agent !== null;
   }
 
   /** Sets availability or presence; answers false for an unknown agent. */

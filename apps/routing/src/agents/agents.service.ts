@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type Agent, type AgentLivechatStatus, type AgentPresence, type CreateAgentCommand } from '@livechat/contracts';
-import { Outbox, sql } from '@livechat/common';
+import { Outbox } from '@livechat/common';
 import { DataSource } from 'typeorm';
-import { ROUTING_LOCKS } from '../database/database.module.js';
+import { lockDispatch } from '../database/routing-locks.js';
 import { agentSelected } from '../queue/decision-event.js';
 import { InquiriesRepository } from '../queue/inquiries.repository.js';
 import { QueueDispatcher } from '../queue/queue.dispatcher.js';
@@ -52,7 +52,7 @@ export class AgentsService {
    */
   async delete(agentId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
+      await lockDispatch(manager);
       if (!(await this.agents.lockForDelete(manager, agentId))) throw new RpcException(ERRORS.agentNotFound);
       const requeued = await this.inquiries.requeueAgent(manager, agentId);
       const now = new Date();

@@ -66,8 +66,6 @@ export class AgentPool {
     for (const a of snapshot.agents) this.agents.set(a.id, { ...a });
     for (const d of snapshot.departments) this.departments.set(d.id, d);
     for (const m of snapshot.memberships) {
-      // The snapshot's queries are not one read: skip a membership whose agent came or went between them.
-      if (!this.agents.has(m.agentId)) continue;
       if (!this.members.has(m.departmentId)) this.members.set(m.departmentId, new Map());
       this.members.get(m.departmentId)!.set(m.agentId, { ...m });
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from '@livechat/common';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { AgentTokenEntity } from './agent-token.entity.js';
 
 /** An agent and the hashes of the tokens they hold. */
 export interface AgentWithTokens {
@@ -23,7 +24,7 @@ export class AgentTokensRepository {
   async insert(agentId: string, hash: Buffer, at: Date, keep: number): Promise<boolean> {
     try {
       await this.dataSource.transaction(async (manager) => {
-        await sql(manager, `INSERT INTO routing.agent_tokens (token_hash, agent_id, created_at) VALUES ($1, $2, $3)`, [hash, agentId, at]);
+        await manager.getRepository(AgentTokenEntity).insert({ tokenHash: hash, agentId, createdAt: at });
         await sql(manager,
           `DELETE FROM routing.agent_tokens WHERE agent_id = $1 AND token_hash IN (
              SELECT token_hash FROM routing.agent_tokens WHERE agent_id = $1 ORDER BY created_at DESC, token_hash OFFSET $2)`,
@@ -52,7 +53,7 @@ export class AgentTokensRepository {
 
   /** Revokes one token of the agent; answers whether it was there. */
   async delete(agentId: string, hash: Buffer): Promise<boolean> {
-    const rows = await sql(this.dataSource.manager, `DELETE FROM routing.agent_tokens WHERE agent_id = $1 AND token_hash = $2 RETURNING agent_id`, [agentId, hash]);
-    return rows.length > 0;
+    const result = await this.dataSource.getRepository(AgentTokenEntity).delete({ agentId, tokenHash: hash });
+    return (result.affected ?? 0) > 0;
   }
 }

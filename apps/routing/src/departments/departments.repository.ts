@@ -1,27 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Department, DepartmentAgent, DepartmentAgentInput, DepartmentInput } from '@livechat/contracts';
-import { randomId, sql } from '@livechat/common';
+import { EntityColumns, randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
 import { DepartmentEntity } from './department.entity.js';
-
-const DEPARTMENT_COLUMNS = `d.id, d.name, d.enabled, d.show_on_registration AS "showOnRegistration",
-  d.max_simultaneous_chats AS "maxSimultaneousChats", d.fallback_department_id AS "fallbackDepartmentId",
-  d.updated_at AS "updatedAt", (SELECT count(*)::int FROM routing.department_agents da WHERE da.department_id = d.id) AS "numAgents"`;
 
 type DepartmentRow = DepartmentEntity & { numAgents: number };
 
 @Injectable()
 export class DepartmentsRepository {
-  constructor(@InjectRepository(DepartmentEntity) private readonly departments: Repository<DepartmentEntity>) {}
+  /** A department's columns and its number of agents (`numAgents`), for the department as the API answers it. */
+  private readonly withAgentCount: string;
+
+  constructor(@InjectRepository(DepartmentEntity) private readonly departments: Repository<DepartmentEntity>) {
+    const columns = new EntityColumns<DepartmentEntity>(departments.metadata);
+    this.withAgentCount = `${columns.select('d')},
+      (SELECT count(*)::int FROM routing.department_agents da WHERE da.department_id = d.id) AS "numAgents"`;
+  }
 
   /** A department by id, else by name (visitors may name theirs either way). */
   async resolve(idOrName: string): Promise<string | null> {
-    const rows: { id: string }[] = await sql(this.departments.manager,
-      `SELECT id FROM routing.departments WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1`,
-      [idOrName],
-    );
-    return rows[0]?.id ?? null;
+    const department = await this.departments
+      .createQueryBuilder('d')
+      .select('d.id', 'id')
+      .where('d.id = :idOrName OR d.name = :idOrName', { idOrName })
+      .orderBy('(d.id = :idOrName)', 'DESC')
+      .limit(1)
+      .getRawOne<{ id: string }>();
+    return department?.id ?? null;
   }
 
   async exists(manager: EntityManager, id: string): Promise<boolean> {
@@ -30,26 +36,19 @@ export class DepartmentsRepository {
 
   /** Inserts (no id) or updates the department; answers its id, or null when the id is unknown. */
   async save(manager: EntityManager, id: string | undefined, input: DepartmentInput, now: Date): Promise<string | null> {
-    const values = [
-      input.name,
-      input.enabled,
-      input.showOnRegistration,
-      input.maxNumberSimultaneousChat ?? 0,
-      input.fallbackForwardDepartment ?? null,
-      now,
-    ];
-    const rows: { id: string }[] = id
-      ? await sql(manager,
-          `UPDATE routing.departments SET name = $2, enabled = $3, show_on_registration = $4, max_simultaneous_chats = $5,
-                  fallback_department_id = $6, updated_at = $7 WHERE id = $1 RETURNING id`,
-          [id, ...values],
-        )
-      : await sql(manager,
-          `INSERT INTO routing.departments (id, name, enabled, show_on_registration, max_simultaneous_chats,
-                  fallback_department_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
-          [randomId(), ...values],
-        );
-    return rows[0]?.id ?? null;
+    const departments = manager.getRepository(DepartmentEntity);
+    const fields = {
+      name: input.name,
+      enabled: input.enabled,
+      showOnRegistration: input.showOnRegistration,
+      maxSimultaneousChats: input.maxNumberSimultaneousChat ?? 0,
+      fallbackDepartmentId: input.fallbackForwardDepartment ?? null,
+      updatedAt: now,
+    };
+    if (id) return ((await departments.update({ id }, fields)).affected ?? 0) > 0 ? id : null;
+    const created = randomId();
+    await departments.insert({ id: created, ...fields, createdAt: now });
+    return created;
   }
 
   /** Makes the members exactly `agents`; a member's count and order are kept unless given. */
@@ -70,13 +69,13 @@ export class DepartmentsRepository {
   }
 
   async find(manager: EntityManager, id: string): Promise<Department> {
-    const rows: DepartmentRow[] = await sql(manager, `SELECT ${DEPARTMENT_COLUMNS} FROM routing.departments d WHERE d.id = $1`, [id]);
+    const rows: DepartmentRow[] = await sql(manager, `SELECT ${this.withAgentCount} FROM routing.departments d WHERE d.id = $1`, [id]);
     return toDepartment(rows[0]);
   }
 
   async list(): Promise<Department[]> {
     const rows: DepartmentRow[] = await sql(this.departments.manager,
-      `SELECT ${DEPARTMENT_COLUMNS} FROM routing.departments d ORDER BY d.created_at, d.id`,
+      `SELECT ${this.withAgentCount} FROM routing.departments d ORDER BY d.created_at, d.id`,
     );
     return rows.map(toDepartment);
   }

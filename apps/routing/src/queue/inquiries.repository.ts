@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomId, sql } from '@livechat/common';
+import { EntityColumns, randomId, sql } from '@livechat/common';
 import type { EntityManager, Repository } from 'typeorm';
 import { InquiryEntity } from './inquiry.entity.js';
 
@@ -14,13 +14,13 @@ export interface NewInquiry {
   queuedAt: Date;
 }
 
-const INQUIRY_COLUMNS = `id, room_id AS "roomId", status, department_id AS "departmentId",
-  preferred_agent_id AS "preferredAgentId", agent_id AS "agentId", name, visitor, ts, queued_at AS "queuedAt",
-  taken_at AS "takenAt", version`;
-
 @Injectable()
 export class InquiriesRepository {
-  constructor(@InjectRepository(InquiryEntity) private readonly inquiries: Repository<InquiryEntity>) {}
+  private readonly columns: EntityColumns<InquiryEntity>;
+
+  constructor(@InjectRepository(InquiryEntity) private readonly inquiries: Repository<InquiryEntity>) {
+    this.columns = new EntityColumns(inquiries.metadata);
+  }
 
   /**
    * Queues rooms, each once: a redelivered room.opened, or one for a room already closed (or
@@ -67,17 +67,14 @@ export class InquiriesRepository {
   }
 
   async markClosed(manager: EntityManager, id: string): Promise<void> {
-    await sql(manager, `UPDATE routing.inquiries SET status = 'closed', reserved_until = NULL WHERE id = $1`, [id]);
+    await manager.getRepository(InquiryEntity).update({ id }, { status: 'closed', reservedUntil: null });
   }
 
   /** One page of the queue, oldest first, after the cursor. */
   queuedPage(manager: EntityManager, after: { queuedAt: Date; id: string } | null, limit: number): Promise<InquiryEntity[]> {
-    return sql(manager,
-      `SELECT ${INQUIRY_COLUMNS} FROM routing.inquiries
-        WHERE status = 'queued' AND ($1::timestamptz IS NULL OR (queued_at, id) > ($1, $2))
-        ORDER BY queued_at, id LIMIT $3`,
-      [after?.queuedAt ?? null, after?.id ?? null, limit],
-    );
+    const page = manager.getRepository(InquiryEntity).createQueryBuilder('i').where('i.status = :status', { status: 'queued' });
+    if (after) page.andWhere('(i.queuedAt, i.id) > (:queuedAt, :id)', after);
+    return page.orderBy('i.queuedAt').addOrderBy('i.id').limit(limit).getMany();
   }
 
   /**
@@ -97,11 +94,10 @@ export class InquiriesRepository {
   }
 
   listQueued(departmentId?: string): Promise<InquiryEntity[]> {
-    return sql(this.inquiries.manager,
-      `SELECT ${INQUIRY_COLUMNS} FROM routing.inquiries
-        WHERE status = 'queued' AND ($1::text IS NULL OR department_id = $1) ORDER BY queued_at, id`,
-      [departmentId ?? null],
-    );
+    return this.inquiries.find({
+      where: { status: 'queued', ...((departmentId ?? null) === null ? {} : { departmentId }) },
+      order: { queuedAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /** Marks queued inquiries taken by their agents; answers the new assignment version of each that was queued. */
@@ -121,7 +117,7 @@ export class InquiriesRepository {
   requeueAgent(manager: EntityManager, agentId: string): Promise<InquiryEntity[]> {
     return sql(manager,
       `UPDATE routing.inquiries SET status = 'queued', agent_id = NULL, taken_at = NULL, version = version + 1
-        WHERE agent_id = $1 AND status = 'taken' RETURNING ${INQUIRY_COLUMNS}`,
+        WHERE agent_id = $1 AND status = 'taken' RETURNING ${this.columns.select()}`,
       [agentId],
     );
   }

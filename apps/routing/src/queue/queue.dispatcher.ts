@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type RoutingSettings } from '@livechat/contracts';
-import { Outbox, outsideRequest, sql } from '@livechat/common';
+import { Outbox, outsideRequest } from '@livechat/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AgentPool, Choice } from '../assignment/agent-pool.js';
 import { capacityOf } from '../assignment/agent-pool.js';
 import { AgentPoolRepository } from '../assignment/agent-pool.repository.js';
+import { CapacityRepository } from '../assignment/capacity.repository.js';
 import { STRATEGIES } from '../assignment/strategies.js';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
-import { ROUTING_LOCKS } from '../database/database.module.js';
+import { lockDispatch, tryLockDispatch } from '../database/routing-locks.js';
 import { agentSelected } from './decision-event.js';
 import type { InquiryEntity } from './inquiry.entity.js';
 import { InquiriesRepository } from './inquiries.repository.js';
@@ -33,6 +34,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     private readonly dataSource: DataSource,
     private readonly inquiries: InquiriesRepository,
     private readonly pools: AgentPoolRepository,
+    private readonly capacity: CapacityRepository,
     private readonly outbox: Outbox,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
   ) {}
@@ -67,7 +69,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   /** Under the dispatch lock: the operator's manual take of one queued inquiry (SPEC §6). */
   async take(inquiryId: string, agentId: string): Promise<InquiryEntity> {
     const taken = await this.dataSource.transaction(async (manager) => {
-      await sql(manager, 'SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCKS.dispatch]);
+      await lockDispatch(manager);
       const inquiry = await this.inquiries.findByIdForUpdate(manager, inquiryId);
       if (!inquiry || inquiry.status !== 'queued') throw new RpcException(ERRORS.invalidInquiry);
       const { settings, pool } = await this.pools.load(manager);
@@ -109,8 +111,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private pass(): Promise<{ assigned: number | 'busy'; refused: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       // Another replica's pass holds the lock: come back shortly rather than hold a connection waiting.
-      const [{ locked }] = await sql<{ locked: boolean }>(manager, 'SELECT pg_try_advisory_xact_lock($1) AS locked', [ROUTING_LOCKS.dispatch]);
-      if (!locked) return { assigned: 'busy', refused: false };
+      if (!(await tryLockDispatch(manager))) return { assigned: 'busy', refused: false };
       const { settings, pool } = await this.pools.load(manager);
       const strategy = STRATEGIES[settings.Livechat_Routing_Method];
       const now = new Date();
@@ -120,7 +121,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       while (pool.anyoneAvailable()) {
         const page = await this.inquiries.queuedPage(manager, cursor, PAGE);
         if (page.length === 0) break;
-        const picks: Pick[] = [];
+        const picks: QueuedChoice[] = [];
         for (const inquiry of page) {
           const choice = this.chooseAndRecord(pool, strategy, inquiry, now);
           if (choice) picks.push({ inquiry, choice });
@@ -154,7 +155,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
    * queue order: a few statements for a whole page of the queue, in the caller's transaction.
    * Answers the picks that were assigned, with their assignment versions.
    */
-  private async assign(manager: EntityManager, all: Pick[], pool: AgentPool, settings: RoutingSettings, at: Date): Promise<{ agentId: string; version: number }[]> {
+  private async assign(manager: EntityManager, all: QueuedChoice[], pool: AgentPool, settings: RoutingSettings, at: Date): Promise<{ agentId: string; version: number }[]> {
     const picks = await this.withinDepartmentLimits(manager, all, pool);
     if (picks.length === 0) return [];
     const shares = new Map<string, { agent: Choice['agent']; count: number }>();
@@ -163,28 +164,19 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       share.count += 1;
       shares.set(choice.agent.id, share);
     }
-    const taken: { id: string; username: string }[] = await sql(manager,
-      `UPDATE routing.agents AS a
-          SET active_chats = a.active_chats + s.count, routed_total = a.routed_total + s.count, last_routed_at = $4
-         FROM unnest($1::text[], $2::int[], $3::int[]) AS s(id, count, cap)
-        WHERE a.id = s.id AND (s.cap = 0 OR a.active_chats + s.count <= s.cap)
-        RETURNING a.id, a.username`,
-      [[...shares.keys()], [...shares.values()].map((s) => s.count), [...shares.values()].map((s) => capacityOf(s.agent, settings)), at],
+    const taken = await this.capacity.take(
+      manager,
+      [...shares.values()].map((s) => ({ agentId: s.agent.id, count: s.count, cap: capacityOf(s.agent, settings) })),
+      at,
     );
     const usernames = new Map(taken.map((t) => [t.id, t.username]));
     const assigned = picks.filter((p) => usernames.has(p.choice.agent.id));
     if (assigned.length === 0) return [];
-    const departmentOf = (p: Pick) => p.choice.departmentId ?? p.inquiry.departmentId;
-    const counted = assigned.filter((p) => p.choice.departmentId);
-    if (counted.length > 0) {
-      await sql(manager,
-        `UPDATE routing.department_agents AS m SET count = m.count + s.count
-           FROM (SELECT department_id, agent_id, count(*)::int AS count
-                   FROM unnest($1::text[], $2::text[]) AS p(department_id, agent_id) GROUP BY 1, 2) AS s
-          WHERE m.department_id = s.department_id AND m.agent_id = s.agent_id`,
-        [counted.map((p) => p.choice.departmentId), counted.map((p) => p.choice.agent.id)],
-      );
-    }
+    const departmentOf = (p: QueuedChoice) => p.choice.departmentId ?? p.inquiry.departmentId;
+    await this.capacity.countRouted(
+      manager,
+      assigned.filter((p) => p.choice.departmentId).map((p) => ({ agentId: p.choice.agent.id, departmentId: p.choice.departmentId! })),
+    );
     const versions = await this.inquiries.markTaken(
       manager,
       assigned.map((p) => ({ id: p.inquiry.id, agentId: p.choice.agent.id, departmentId: departmentOf(p) })),
@@ -207,16 +199,11 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
    * every capacity change of theirs takes) and their rooms in each limited department counted again:
    * an agent over a limit takes none of their share (all or nothing, as for their own limit).
    */
-  private async withinDepartmentLimits(manager: EntityManager, picks: Pick[], pool: AgentPool): Promise<Pick[]> {
+  private async withinDepartmentLimits(manager: EntityManager, picks: QueuedChoice[], pool: AgentPool): Promise<QueuedChoice[]> {
     const limited = picks.filter((p) => p.choice.departmentId && pool.departmentLimit(p.choice.departmentId) > 0);
     if (limited.length === 0) return picks;
     const agentIds = [...new Set(limited.map((p) => p.choice.agent.id))].sort();
-    await sql(manager, `SELECT 1 FROM routing.agents WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`, [agentIds]);
-    const rows = await sql<{ agentId: string; departmentId: string; active: number }>(manager,
-      `SELECT agent_id AS "agentId", department_id AS "departmentId", count(*)::int AS active FROM routing.inquiries
-        WHERE status IN ('reserved', 'taken') AND agent_id = ANY($1::text[]) AND department_id IS NOT NULL GROUP BY 1, 2`,
-      [agentIds],
-    );
+    const rows = await this.capacity.lockAndCountByDepartment(manager, agentIds);
     const key = (agentId: string, departmentId: string) => `${agentId}\u0000${departmentId}`;
     const load = new Map(rows.map((r) => [key(r.agentId, r.departmentId), r.active]));
     const over = new Set<string>();
@@ -230,7 +217,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
 }
 
 /** A queued inquiry and the agent chosen for it. */
-interface Pick {
+interface QueuedChoice {
   inquiry: InquiryEntity;
   choice: Choice;
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL, preparedQuery, sql } from '@livechat/common';
 import type { Pool } from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, Raw, type EntityManager } from 'typeorm';
+import { AgentEntity } from '../agents/agent.entity.js';
 import { InquiryEntity } from '../queue/inquiry.entity.js';
 
 export interface NewReservation {
@@ -122,38 +123,45 @@ export class ReservationsRepository {
   }
 
   /** Reservations past their deadline (the database's clock), oldest first. */
-  due(limit: number): Promise<{ roomId: string; deadline: Date }[]> {
-    return sql(this.dataSource.manager,
-      `SELECT room_id AS "roomId", reserved_until AS deadline FROM routing.inquiries
-        WHERE status = 'reserved' AND reserved_until < now() ORDER BY reserved_until LIMIT $1`,
-      [limit],
-    );
+  async due(limit: number): Promise<{ roomId: string; deadline: Date }[]> {
+    const rows = await this.dataSource.getRepository(InquiryEntity).find({
+      select: { roomId: true, reservedUntil: true },
+      where: { status: 'reserved', reservedUntil: Raw((column) => `${column} < now()`) },
+      order: { reservedUntil: 'ASC' },
+      take: limit,
+    });
+    return rows.map((r) => ({ roomId: r.roomId, deadline: r.reservedUntil! }));
   }
 
   /**
    * Locks the inquiries of these rooms that are still reserved, until the transaction ends; a
    * concurrent transition of the same reservation waits, then finds it no longer reserved.
    */
-  lockReserved(manager: EntityManager, roomIds: string[]): Promise<ReservedRow[]> {
-    return sql(manager,
-      `SELECT id, room_id AS "roomId", agent_id AS "agentId", department_id AS "departmentId", version
-         FROM routing.inquiries WHERE room_id = ANY($1::text[]) AND status = 'reserved' ORDER BY id FOR UPDATE`,
-      [roomIds],
-    );
+  async lockReserved(manager: EntityManager, roomIds: string[]): Promise<ReservedRow[]> {
+    if (roomIds.length === 0) return [];
+    return manager.getRepository(InquiryEntity).find({
+      select: { id: true, roomId: true, agentId: true, departmentId: true, version: true },
+      where: { roomId: In(roomIds), status: 'reserved' },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   /** Which of these agents still exist, each held (FOR KEY SHARE) against deletion until the transaction ends. */
   async existingAgents(manager: EntityManager, agentIds: string[]): Promise<Set<string>> {
     if (agentIds.length === 0) return new Set();
-    const rows = await sql<{ id: string }>(manager, `SELECT id FROM routing.agents WHERE id = ANY($1::text[]) ORDER BY id FOR KEY SHARE`, [
-      [...new Set(agentIds)],
-    ]);
+    const rows = await manager.getRepository(AgentEntity).find({
+      select: { id: true },
+      where: { id: In([...new Set(agentIds)]) },
+      order: { id: 'ASC' },
+      lock: { mode: 'for_key_share' },
+    });
     return new Set(rows.map((r) => r.id));
   }
 
   async markTaken(manager: EntityManager, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await sql(manager, `UPDATE routing.inquiries SET status = 'taken', reserved_until = NULL WHERE id = ANY($1::text[])`, [ids]);
+    await manager.getRepository(InquiryEntity).update({ id: In(ids) }, { status: 'taken', reservedUntil: null });
   }
 
   /**
@@ -191,7 +199,7 @@ export class ReservationsRepository {
   /** Forgets reservations whose room will never exist. */
   async remove(manager: EntityManager, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await sql(manager, `DELETE FROM routing.inquiries WHERE id = ANY($1::text[])`, [ids]);
+    await manager.getRepository(InquiryEntity).delete({ id: In(ids) });
   }
 
   /** Makes the caller's transaction commit without waiting for the disk (its loss must be provably harmless). */

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RoutingSettings, SettingId } from '@livechat/contracts';
 
 @Entity({ schema: 'routing', name: 'settings' })
 export class SettingEntity {
@@ -6,5 +7,5 @@ export class SettingEntity {
   id: string;
 
   @Column('jsonb')
-  value: unknown;
+  value: RoutingSettings[SettingId];
 }

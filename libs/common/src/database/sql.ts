@@ -69,13 +69,3 @@ function statementName(text: string): string {
   return name;
 }
 
-/**
- * `column AS "property"` for each entry of a property → column map, for hand-written SELECT and
- * RETURNING lists that answer entity-shaped rows; `alias.` qualifies the columns, `prefix` the
- * properties (for the second table of a join).
- */
-export function selectList(columns: Record<string, string>, alias?: string, prefix = ''): string {
-  return Object.entries(columns)
-    .map(([property, column]) => `${alias ? `${alias}.` : ''}${column} AS "${prefix}${property}"`)
-    .join(', ');
-}

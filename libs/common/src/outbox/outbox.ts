@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NATS_CONNECTION } from '../nats/nats.module.js';
 import { PG_POOL } from '../database/database.module.js';
+import { RowSet } from '../database/row-set.js';
 import { sql, withConnection } from '../database/sql.js';
 import { currentRequestId, outsideRequest, requestIdHeaders } from '../logging/request-context.js';
 import { Metrics, withDeadline } from '../metrics/metrics.js';
@@ -101,24 +102,21 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
   /** Appends events inside the caller's transaction, with the current request's id. Call `flush()` after the commit. */
   async add(manager: EntityManager, messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const rows = this.rows(messages);
-    await sql(manager, `INSERT INTO ${rows.table} (${rows.columns}) ${rows.values}`, rows.params);
+    const insert = this.rows(messages).insert();
+    await sql(manager, insert.text, insert.params);
   }
 
   /**
-   * The pieces of an INSERT of these events (with the current request's id), numbered from
-   * `$${firstParam}`, for a statement that writes them together with the change they announce
-   * (`INSERT INTO table (columns) SELECT v.* FROM (values) v …`). Call `flush()` after its commit.
+   * The outbox rows of these events (with the current request's id), for a statement that writes them
+   * together with the change they announce. Call `flush()` after its commit.
    */
-  rows(messages: OutboxMessage[], firstParam = 1): { table: string; columns: string; values: string; params: unknown[] } {
+  rows(messages: OutboxMessage[]): RowSet {
     const requestId = currentRequestId() ?? null;
-    const params: unknown[] = [];
-    const tuples = messages.map((m, i) => {
-      params.push(m.eventId, m.subject, JSON.stringify(m.payload), requestId);
-      const at = firstParam + i * 4;
-      return `($${at}, $${at + 1}, $${at + 2}, $${at + 3})`;
-    });
-    return { table: this.options.table, columns: 'event_id, subject, payload, request_id', values: `VALUES ${tuples.join(', ')}`, params };
+    return new RowSet(
+      this.options.table,
+      ['event_id', 'subject', 'payload', 'request_id'],
+      messages.map((m) => [m.eventId, m.subject, JSON.stringify(m.payload), requestId]),
+    );
   }
 
   /**
