@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { IsDefined, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { apiValidationPipe } from './validation.pipe.js';
+import { ApiValidationPipe } from './validation.pipe.js';
 
 class Query {
   @IsString()
@@ -16,7 +16,7 @@ class Query {
 
 async function refusal(value: Record<string, unknown>): Promise<string> {
   try {
-    await apiValidationPipe(true).transform(value, { type: 'query', metatype: Query });
+    await new ApiValidationPipe().transform(value, { type: 'query', metatype: Query });
   } catch (err) {
     expect(err).toBeInstanceOf(BadRequestException);
     return (err as BadRequestException).message;
@@ -24,7 +24,7 @@ async function refusal(value: Record<string, unknown>): Promise<string> {
   throw new Error('accepted');
 }
 
-describe('apiValidationPipe', () => {
+describe('ApiValidationPipe', () => {
   it('says a missing parameter is missing, whatever rule would fail first', async () => {
     expect(await refusal({ named: 'x' })).toBe("'token' is required");
   });
