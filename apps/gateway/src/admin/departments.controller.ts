@@ -25,7 +25,7 @@ export class DepartmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a department, with its agents' })
   @ApiOkResponse({ type: SaveDepartmentReplySchema })
-  @ApiRejects("'department' is required", ERRORS.invalidDepartment, ERRORS.invalidAgent, ERRORS.duplicateDepartmentName)
+  @ApiRejects("'department' is required", ERRORS.invalidDepartment, ERRORS.invalidAgent, ERRORS.duplicatedDepartmentName)
   create(@Body() body: SaveDepartmentDto): Promise<SaveDepartmentReply> {
     const cmd: SaveDepartmentCommand = { department: body.department, agents: body.agents };
     return this.rpc.request(ROUTING_COMMANDS.saveDepartment, cmd);
@@ -46,7 +46,7 @@ export class DepartmentsController {
     description: 'Without `agents` the members are kept; with `agents` they are replaced. An unknown id is a 400.',
   })
   @ApiOkResponse({ type: SaveDepartmentReplySchema })
-  @ApiRejects("'department' is required", ERRORS.invalidDepartment, ERRORS.invalidAgent, ERRORS.duplicateDepartmentName)
+  @ApiRejects("'department' is required", ERRORS.invalidDepartment, ERRORS.invalidAgent, ERRORS.duplicatedDepartmentName)
   update(
     @Param() params: IdParam,
     @Body() body: SaveDepartmentDto,

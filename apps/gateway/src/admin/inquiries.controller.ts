@@ -41,7 +41,7 @@ export class InquiriesController {
       "takes it for themselves (`userId` omitted or their own id; another agent's is 403).",
   })
   @ApiOkResponse({ type: InquiryReplySchema })
-  @ApiRejects("'inquiryId' should not be empty", ERRORS.invalidInquiry, ERRORS.agentAtCapacity)
+  @ApiRejects("'inquiryId' should not be empty", ERRORS.invalidInquiry, ERRORS.maxChatsReached)
   @ApiAgentNotFound()
   @ApiForOneself()
   take(@Body() body: TakeInquiryDto, @CurrentPrincipal() principal: Principal): Promise<{ inquiry: Inquiry }> {

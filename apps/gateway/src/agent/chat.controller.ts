@@ -39,7 +39,7 @@ export class ChatController {
     ].join('\n\n'),
   })
   @ApiOkResponse({ type: MessageReplySchema })
-  @ApiRejects("'message.rid' is required", ERRORS.emptyMessage, ERRORS.messageTooLong, ERRORS.invalidMessageId)
+  @ApiRejects("'message.rid' is required", ERRORS.emptyMessage, ERRORS.messageLengthExceedsCharacterLimit, ERRORS.invalidMessageId)
   @ApiForbiddenResponse({ type: ErrorReplySchema, description: 'Not an open room this agent serves (unknown, closed, another agent’s, waiting).', example: NOT_ALLOWED })
   send(@Body() body: ChatSendMessageDto, @CurrentAgent() me: AgentPrincipal): Promise<MessageReply> {
     const cmd: SendAgentMessageCommand = { rid: body.message.rid, msg: body.message.msg, agent: me.agent };

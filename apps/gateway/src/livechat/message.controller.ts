@@ -41,7 +41,7 @@ export class MessageController {
     ].join('\n\n'),
   })
   @ApiOkResponse({ type: MessageReplySchema })
-  @ApiRejects("'msg' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.roomClosed, ERRORS.messageTooLong, ERRORS.invalidMessageId)
+  @ApiRejects("'msg' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.roomClosed, ERRORS.messageLengthExceedsCharacterLimit, ERRORS.invalidMessageId)
   send(@Body() body: SendMessageDto): Promise<MessageReply> {
     const cmd: SendMessageCommand = { token: body.token, rid: body.rid, msg: body.msg };
     if (body._id !== undefined) cmd._id = body._id;
@@ -80,7 +80,7 @@ export class MessageController {
     description: 'Anything else (another’s message, a system message, a deleted one, a closed room) is 400 `invalid-message`. Publishes `message.sent` with the edited message.',
   })
   @ApiOkResponse({ type: MessageReplySchema })
-  @ApiRejects("'msg' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.invalidMessage, ERRORS.messageTooLong)
+  @ApiRejects("'msg' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.invalidMessage, ERRORS.messageLengthExceedsCharacterLimit)
   edit(@Param() params: MessageIdParam, @Body() body: EditMessageDto): Promise<MessageReply> {
     const cmd: EditMessageCommand = { token: body.token, rid: body.rid, messageId: params._id, msg: body.msg };
     return this.rpc.request(ROOMS_COMMANDS.editMessage, cmd);
