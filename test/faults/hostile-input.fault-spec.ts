@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { Api } from '../support/http.js';
-import { expectEventually } from '../support/eventually.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { UNSTORABLE } from '../../apps/gateway/src/http/strict-input.js';
+import { Api } from '../../harness/http.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 import {
   BAD_PERCENT,
   RawJson,
   Tally,
-  UNSTORABLE,
   encodeBody,
   failureProblem,
   invalidUtf8Bytes,
