@@ -19,10 +19,10 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { expectEventually } from '../test/support/eventually.js';
-import { Api } from '../test/support/http.js';
-import { ADMIN_TOKEN, TestStack, type ServiceName } from '../test/support/stack.js';
-import { processCpuMicros } from './support/proc-cpu.js';
+import { expectEventually } from '../harness/eventually.js';
+import { Api } from '../harness/http.js';
+import { ADMIN_TOKEN, TestStack, type ServiceName } from '../harness/stack.js';
+import { cpuPerRequest, readCpu } from './support/cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,15 +71,15 @@ try {
   }
 
   const run = async (mode: Mode, seconds: number): Promise<Round> => {
-    const pids = SERVICES.map((name) => stack.service(name).pid!);
-    const before = pids.map(processCpuMicros);
+    const groups = SERVICES.map((name) => ({ name, pids: () => [stack.service(name).pid!] }));
+    const before = await readCpu(groups);
     const result = await autocannon({
       url: `${stack.baseUrl}${requests[mode].path}`,
       headers: requests[mode].headers,
       connections: CONNECTIONS,
       duration: seconds,
     });
-    const after = pids.map(processCpuMicros);
+    const after = await readCpu(groups);
     if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
     const answered = result['2xx'];
     return {
@@ -87,7 +87,7 @@ try {
       requestsPerSecond: Math.round(answered / seconds),
       p50: result.latency.p50,
       p99: result.latency.p99,
-      cpuMicrosPerRequest: Object.fromEntries(SERVICES.map((name, i) => [name, Math.round((after[i] - before[i]) / answered)])),
+      cpuMicrosPerRequest: cpuPerRequest(before, after, answered),
     };
   };
 

@@ -4,7 +4,7 @@
  * With `--logs`, the access log's cost instead: LOG_LEVEL=info (the gateway writes one line per
  * request) against warn (no line), metrics on in both; results in bench/results/logging-cost.json.
  *
- * Runs against a stack of its own (test/support/stack.ts: its own database and nats-server, each
+ * Runs against a stack of its own (harness/stack.ts: its own database and nats-server, each
  * service a process from dist/, loopback only). Rounds go on, off, off, on, on, off… (so neither mode
  * always runs first): before each round the three services are restarted with METRICS_ENABLED set
  * for that round, warmed up, then
@@ -29,9 +29,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DURATION_BUCKETS, HistogramChildren, Metrics } from '@livechat/common';
-import { Api } from '../test/support/http.js';
-import { ADMIN_TOKEN, TestStack } from '../test/support/stack.js';
-import { summarize, type Summary } from './support/percentiles.js';
+import { Api } from '../harness/http.js';
+import { ADMIN_TOKEN, TestStack } from '../harness/stack.js';
+import { summarize, type Summary } from '../harness/percentiles.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -5,7 +5,7 @@
  *
  *   npm run build && npm run bench:new-room-cost -- [--rooms 300] [--rate 50] [--agents 20]
  *
- * A stack of its own (test/support/stack.ts), every service loaded with bench/support/count-queries.mjs
+ * A stack of its own (harness/stack.ts), every service loaded with bench/support/count-queries.mjs
  * (counts each pg round trip and statement by kind). `--agents` agents without a limit; `--rooms`
  * visitors are registered first (not counted), then each opens a room, at `--rate` per second (open
  * loop), and the script waits until every room has its `room.assigned` and the system is quiet (outboxes
@@ -22,9 +22,9 @@ import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { CONSUMERS, ROOM_EVENTS, STREAMS, type RoomEvent } from '@livechat/contracts';
-import { Api } from '../test/support/http.js';
-import { Scrape } from '../test/support/prometheus.js';
-import { ADMIN_TOKEN, type TestStack } from '../test/support/stack.js';
+import { Api } from '../harness/http.js';
+import { Scrape } from '../harness/prometheus.js';
+import { ADMIN_TOKEN, type TestStack } from '../harness/stack.js';
 import { CpuWindow } from './support/cpu.js';
 import { openLoop, parseJson, send, sleep } from './support/http-load.js';
 import { onStop, runBenchmark, startStack } from './support/lifetime.js';

@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { parseJson, send, type ClosedLoopResult } from '../support/http-load.js';
-import { cpuPerRequest, readCpu, type ProcessGroup } from '../support/proc-cpu.js';
+import { cpuPerRequest, readCpu, type ProcessGroup } from '../support/cpu.js';
 import { seededToken } from '../support/seed.js';
 import { wrkClosedLoop } from '../support/wrk.js';
 

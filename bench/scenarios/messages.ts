@@ -8,10 +8,10 @@
  * - history: the history of one room holding `historyMessages` messages, a page of 20 before a random
  *   message (the widget's "load older"), 32 connections: requests/s and p50/p99.
  */
-import type { TestDatabase } from '../../test/support/database.js';
+import type { TestDatabase } from '../../harness/database.js';
 import { cpuSeconds } from '../support/cpu.js';
 import { closedLoop, send, sleep } from '../support/http-load.js';
-import { summarize, type Summary } from '../support/percentiles.js';
+import { summarize, type Summary } from '../../harness/percentiles.js';
 import type { Target } from './hot-path.js';
 
 export interface MessagesOptions {

@@ -13,10 +13,10 @@ import { performance } from 'node:perf_hooks';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { ROOM_EVENTS, STREAMS, type RoomEvent } from '@livechat/contracts';
-import { Api } from '../../test/support/http.js';
-import { readStream } from '../../test/support/jetstream.js';
-import type { TestDatabase } from '../../test/support/database.js';
-import { ADMIN_TOKEN } from '../../test/support/stack.js';
+import { Api } from '../../harness/http.js';
+import { readStream } from '../../harness/jetstream.js';
+import type { TestDatabase } from '../../harness/database.js';
+import { ADMIN_TOKEN } from '../../harness/stack.js';
 import { onStop } from '../support/lifetime.js';
 import { parseJson, send, sleep } from '../support/http-load.js';
 

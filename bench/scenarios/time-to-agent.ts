@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { connect } from '@nats-io/transport-node';
 import { ROOM_EVENTS, type RoomEvent } from '@livechat/contracts';
 import { CpuWindow, type CpuGroups } from '../support/cpu.js';
-import { summarize, type Summary } from '../support/percentiles.js';
+import { summarize, type Summary } from '../../harness/percentiles.js';
 import { openLoop, parseJson, send, sleep } from '../support/http-load.js';
 import { seededToken } from '../support/seed.js';
 import { onStop } from '../support/lifetime.js';

@@ -1,6 +1,8 @@
 /**
- * CPU time per group of processes, read from /proc (utime + stime of every thread of the process),
- * for CPU-per-operation figures on a machine shared with other work: services by pid, the NATS server
+ * CPU time of processes, read from /proc (Linux; utime + stime of every thread of the process), for
+ * CPU-per-operation figures on a machine shared with other work. Two ways to measure: a reading
+ * before and after a run, per named group of processes (readCpu, cpuPerRequest); or a window
+ * (CpuWindow) over services by pid, the NATS server
  * by pid, and the PostgreSQL backends serving one database (found in pg_stat_activity; the server
  * is shared, so only backends of the benchmark's own database count). Backends come and go, so they
  * are polled during the window; a backend born inside the window counts from zero. Not counted:
@@ -91,4 +93,36 @@ export class CpuWindow {
 /** CPU seconds the processes have used so far, together (a gone process counts nothing). */
 export function cpuSeconds(pids: number[]): number {
   return pids.reduce((sum, pid) => sum + (processCpuMs(pid) ?? 0), 0) / 1000;
+}
+
+/** A named group of processes (one service, or all PostgreSQL backends of a database), found anew at each reading. */
+export interface ProcessGroup {
+  name: string;
+  pids: () => Promise<number[]> | number[];
+}
+
+/** CPU ms of each process of each group, by group name then pid (a gone process reads 0). */
+export type CpuReading = Map<string, Map<number, number>>;
+
+export async function readCpu(groups: ProcessGroup[]): Promise<CpuReading> {
+  const reading: CpuReading = new Map();
+  for (const group of groups) {
+    const pids = await group.pids();
+    reading.set(group.name, new Map(pids.map((pid) => [pid, processCpuMs(pid) ?? 0])));
+  }
+  return reading;
+}
+
+/**
+ * CPU µs each group spent between two readings, per request. A process that appears only in the
+ * second reading (a new PostgreSQL backend) counts from zero; one gone by the second is left out.
+ */
+export function cpuPerRequest(before: CpuReading, after: CpuReading, requests: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [group, pids] of after) {
+    let spentMs = 0;
+    for (const [pid, ms] of pids) spentMs += ms - (before.get(group)?.get(pid) ?? 0);
+    out[group] = requests > 0 ? Math.round((spentMs * 1000) / requests) : 0;
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TestStack, type StackOptions } from '../../test/support/stack.js';
+import { TestStack, type StackOptions } from '../../harness/stack.js';
 
 const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const cleanup: (() => unknown)[] = [];
@@ -31,7 +31,7 @@ export function onStop(fn: () => unknown): void {
   cleanup.unshift(fn); // last started, first stopped
 }
 
-/** A stack of its own (test/support/stack.ts: own database and nats-server, services from dist/). */
+/** A stack of its own (harness/stack.ts: own database and nats-server, services from dist/). */
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const starting = TestStack.start(options);
   onStop(async () => (await starting.catch(() => undefined))?.stop());

@@ -4,7 +4,7 @@
  * random-looking, as real tokens are, so lookups spread over the indexes.
  */
 import { createHash } from 'node:crypto';
-import type { TestDatabase } from '../../test/support/database.js';
+import type { TestDatabase } from '../../harness/database.js';
 
 export function seededToken(n: number): string {
   return createHash('md5').update(`t${n}`).digest('hex');

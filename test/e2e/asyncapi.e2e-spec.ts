@@ -8,11 +8,11 @@ import addFormats from 'ajv-formats';
 import { MESSAGE_EVENTS, QUEUES, ROOM_EVENTS, ROOMS_COMMANDS, ROUTING_COMMANDS, ROUTING_EVENTS, STREAMS } from '../../libs/contracts/src/index.js';
 
 const PUBLIC_EVENTS = [...Object.values(ROOM_EVENTS), ...Object.values(MESSAGE_EVENTS)];
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
-import { readStream, type StoredEvent } from '../support/jetstream.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
+import { readStream, type StoredEvent } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const DOC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/asyncapi.yaml');
 

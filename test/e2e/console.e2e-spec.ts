@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

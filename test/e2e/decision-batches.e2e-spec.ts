@@ -1,8 +1,8 @@
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
-import { readStream } from '../support/jetstream.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
+import { readStream } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 /**
  * rooms applies routing's decisions a batch per transaction (SPEC §9.3): two decisions for one room

@@ -1,6 +1,6 @@
-import { Api } from '../support/http.js';
+import { Api } from '../../harness/http.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 /**
  * SPEC §9.10: no answer contradicts a change already acknowledged to any client, on any replica.

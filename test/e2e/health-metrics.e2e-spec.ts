@@ -1,12 +1,12 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { CONSUMERS, STREAMS } from '@livechat/contracts';
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
 import { Livechat } from '../support/livechat.js';
 import { TestPostgresServer } from '../support/postgres-server.js';
-import { Scrape } from '../support/prometheus.js';
-import { ADMIN_TOKEN, TestStack, type ServiceName } from '../support/stack.js';
+import { Scrape } from '../../harness/prometheus.js';
+import { ADMIN_TOKEN, TestStack, type ServiceName } from '../../harness/stack.js';
 
 interface HealthReply {
   status: string;

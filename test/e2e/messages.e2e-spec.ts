@@ -1,8 +1,8 @@
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
-import { readStream, type StoredEvent } from '../support/jetstream.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
+import { readStream, type StoredEvent } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const ID = /^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -1,5 +1,5 @@
-import { Api } from '../support/http.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { Api } from '../../harness/http.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

@@ -16,9 +16,9 @@ import {
   validateNotFoundErrorResponse,
 } from '@rocket.chat/rest-typings';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { expectEventually } from '../support/eventually.js';
-import { Api, type AgentApi } from '../support/http.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api, type AgentApi } from '../../harness/http.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 /** One request the reference's client made, as it went on the wire, and our answer. */
 interface Exchange {

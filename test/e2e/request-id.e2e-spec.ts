@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
-import { ADMIN_TOKEN, TestStack, type ServiceName } from '../support/stack.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
+import { ADMIN_TOKEN, TestStack, type ServiceName } from '../../harness/stack.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

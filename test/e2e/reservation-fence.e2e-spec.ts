@@ -8,7 +8,7 @@ import { MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
 import { RoomEntity } from '../../apps/rooms/src/rooms/room.entity.js';
 import { RoomsRepository } from '../../apps/rooms/src/rooms/rooms.repository.js';
 import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
-import { TestDatabase } from '../support/database.js';
+import { TestDatabase } from '../../harness/database.js';
 
 /**
  * The reservation fence's two statements (RoomsRepository.insertOpened with a deadline, and

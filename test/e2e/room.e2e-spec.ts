@@ -1,7 +1,7 @@
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
-import { readStream } from '../support/jetstream.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
+import { readStream } from '../../harness/jetstream.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const ID = /^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { ROUTING_LOCKS } from '../../apps/routing/src/database/routing-locks.js';
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
-import { readStream } from '../support/jetstream.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
+import { readStream } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 /**
  * SPEC §4, "Served at once when someone can serve it": a new room's GET answer already carries

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { preparedQuery, withConnection } from '@livechat/common';
-import { TestDatabase } from '../support/database.js';
+import { TestDatabase } from '../../harness/database.js';
 
 /**
  * withConnection (the outbox relay's connection, held across a JetStream publish): a connection the

@@ -1,6 +1,6 @@
-import { Api } from '../support/http.js';
-import { expectEventually } from '../support/eventually.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { Api } from '../../harness/http.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 describe('gateway transport failures', () => {
   let stack: TestStack;

@@ -1,5 +1,5 @@
-import { Api } from '../support/http.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { Api } from '../../harness/http.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const ID = /^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

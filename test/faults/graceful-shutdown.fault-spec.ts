@@ -1,8 +1,8 @@
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
 import { assertInvariants } from '../support/invariants.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack, type ServiceProcess } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack, type ServiceProcess } from '../../harness/stack.js';
 
 /** SPEC §9.7: SIGTERM finishes the requests in hand, then drains NATS, closes the database, exits 0. */
 describe('graceful shutdown under load', () => {

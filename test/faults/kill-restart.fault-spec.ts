@@ -1,8 +1,8 @@
-import { Api } from '../support/http.js';
+import { Api } from '../../harness/http.js';
 import { assertInvariants } from '../support/invariants.js';
 import { runVisitorLoad, type LoadReport } from '../support/load.js';
 import { TestPostgresServer } from '../support/postgres-server.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const CAPACITY = 50;
 const RPC_TIMEOUT_MS = 2_000;
@@ -81,7 +81,7 @@ describe('kill and restart under load', () => {
     } finally {
       await postgres.restart();
     }
-    const { expectEventually } = await import('../support/eventually.js');
+    const { expectEventually } = await import('../../harness/eventually.js');
     await expectEventually(async () => expect((await api.registerVisitor({ token: 'after-postgres-is-back' })).status).toBe(200), {
       timeoutMs: 20_000,
     });

@@ -1,6 +1,6 @@
-import { Api } from '../support/http.js';
+import { Api } from '../../harness/http.js';
 import { assertInvariants } from '../support/invariants.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const VISITORS = 1_000;
 const BURST = 200;

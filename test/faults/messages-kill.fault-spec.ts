@@ -1,9 +1,9 @@
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
 import { assertInvariants } from '../support/invariants.js';
-import { readStream } from '../support/jetstream.js';
+import { readStream } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const ROOMS = 16;
 const MESSAGES_PER_ROOM = 40;

@@ -1,14 +1,14 @@
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { CONSUMERS, STREAMS } from '@livechat/contracts';
-import { summarize } from '../../bench/support/percentiles.js';
-import { Api } from '../support/http.js';
-import { expectEventually } from '../support/eventually.js';
+import { summarize } from '../../harness/percentiles.js';
+import { Api } from '../../harness/http.js';
+import { expectEventually } from '../../harness/eventually.js';
 import { assertInvariants } from '../support/invariants.js';
-import { readStream } from '../support/jetstream.js';
+import { readStream } from '../../harness/jetstream.js';
 import { runVisitorLoad, type CallSample } from '../support/load.js';
 import { TestNatsCluster } from '../support/nats-cluster.js';
-import type { TestNatsServer } from '../support/nats-server.js';
-import { ADMIN_TOKEN, LOG_DIR, TestStack, type ServiceProcess } from '../support/stack.js';
+import type { TestNatsServer } from '../../harness/nats-server.js';
+import { ADMIN_TOKEN, LOG_DIR, TestStack, type ServiceProcess } from '../../harness/stack.js';
 
 const RPC_TIMEOUT_MS = 5_000;
 /** The services' own deadline for a graceful stop (exitGracefullyOnSignals). */

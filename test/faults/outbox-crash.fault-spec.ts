@@ -1,10 +1,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
-import { readStream } from '../support/jetstream.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
+import { readStream } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
-import { ADMIN_TOKEN, TestStack, type ServiceName } from '../support/stack.js';
+import { ADMIN_TOKEN, TestStack, type ServiceName } from '../../harness/stack.js';
 
 /**
  * SPEC §9.4 at its weakest point: the relay dies right after the commit (before publishing) or right

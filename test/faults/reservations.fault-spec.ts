@@ -3,13 +3,13 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { ROOM_EVENTS, ROUTING_COMMANDS, type AdmitRoomReply, type Room, type RoomEvent } from '@livechat/contracts';
 import { randomId } from '@livechat/common';
-import { expectEventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { Api } from '../../harness/http.js';
 import { assertInvariants } from '../support/invariants.js';
-import { readStream } from '../support/jetstream.js';
+import { readStream } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
-import { Scrape } from '../support/prometheus.js';
-import { ADMIN_TOKEN, TestStack } from '../support/stack.js';
+import { Scrape } from '../../harness/prometheus.js';
+import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const TTL_MS = 1_500;
 

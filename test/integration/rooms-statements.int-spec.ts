@@ -9,8 +9,8 @@ import { RoomEntity } from '../../apps/rooms/src/rooms/room.entity.js';
 import { RoomsRepository } from '../../apps/rooms/src/rooms/rooms.repository.js';
 import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
 import { VisitorsRepository } from '../../apps/rooms/src/visitors/visitors.repository.js';
-import { TestDatabase } from '../support/database.js';
-import { TestNatsServer } from '../support/nats-server.js';
+import { TestDatabase } from '../../harness/database.js';
+import { TestNatsServer } from '../../harness/nats-server.js';
 import { serviceSchema } from './service-schema.js';
 
 /**

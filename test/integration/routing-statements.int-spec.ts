@@ -15,7 +15,7 @@ import { InquiryEntity } from '../../apps/routing/src/queue/inquiry.entity.js';
 import { ReservationsRepository, type NewReservation } from '../../apps/routing/src/reservations/reservations.repository.js';
 import { SettingEntity } from '../../apps/routing/src/settings/setting.entity.js';
 import { SettingsService } from '../../apps/routing/src/settings/settings.service.js';
-import { TestDatabase } from '../support/database.js';
+import { TestDatabase } from '../../harness/database.js';
 import { serviceSchema } from './service-schema.js';
 
 /**

@@ -6,7 +6,7 @@ import { ROOMS_LOCKS } from '../../apps/rooms/src/database/rooms-locks.js';
 import { ROUTING_ENTITIES } from '../../apps/routing/src/database/database.module.js';
 import { ROUTING_MIGRATIONS } from '../../apps/routing/src/database/migrations/index.js';
 import { ROUTING_LOCKS } from '../../apps/routing/src/database/routing-locks.js';
-import type { TestDatabase } from '../support/database.js';
+import type { TestDatabase } from '../../harness/database.js';
 
 const SERVICES = {
   rooms: { entities: ROOMS_ENTITIES, migrations: ROOMS_MIGRATIONS, lockKey: ROOMS_LOCKS.migrations },

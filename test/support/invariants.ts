@@ -1,8 +1,8 @@
-import { expectEventually } from './eventually.js';
-import { readStream, type StoredEvent } from './jetstream.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { readStream, type StoredEvent } from '../../harness/jetstream.js';
 import type { LoadReport } from './load.js';
-import type { NatsUnderTest } from './nats-server.js';
-import type { TestStack } from './stack.js';
+import type { NatsUnderTest } from '../../harness/nats-server.js';
+import type { TestStack } from '../../harness/stack.js';
 
 /**
  * SPEC §9 checked on the whole system at rest: waits (with a deadline) until the outboxes are empty

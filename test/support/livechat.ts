@@ -1,5 +1,5 @@
-import { expectEventually } from './eventually.js';
-import type { Api } from './http.js';
+import { expectEventually } from '../../harness/eventually.js';
+import type { Api } from '../../harness/http.js';
 
 let seq = 0;
 

@@ -1,4 +1,4 @@
-import { Api, type ApiResponse } from './http.js';
+import { Api, type ApiResponse } from '../../harness/http.js';
 
 /** One step of a visitor as the client saw it, its retries included. */
 export interface CallSample {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { expectEventually } from './eventually.js';
-import { TestNatsServer, type NatsUnderTest } from './nats-server.js';
-import { freePort } from './ports.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { TestNatsServer, type NatsUnderTest } from '../../harness/nats-server.js';
+import { freePort } from '../../harness/ports.js';
 
 /**
  * A NATS cluster of the test's own: `size` nats-server processes on loopback, each with JetStream

@@ -3,8 +3,8 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { expectEventually } from './eventually.js';
-import { freePort } from './ports.js';
+import { expectEventually } from '../../harness/eventually.js';
+import { freePort } from '../../harness/ports.js';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const PG_USER = process.env.PG_OS_USER ?? 'postgres';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthIndicators, loggingModule, Metrics, MetricsModule, NatsRpcClientModule } from '@livechat/common';
 import type { Logger } from 'pino';
@@ -15,6 +15,9 @@ import { AccessGuard } from './auth/access.guard.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { ConsoleModule } from './console/console.module.js';
 import { HealthController } from './health/health.controller.js';
+import { ApiEnvelopeFilter } from './http/api-envelope.filter.js';
+import { SuccessEnvelopeInterceptor } from './http/success-envelope.interceptor.js';
+import { ApiValidationPipe } from './http/validation.pipe.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
 import { MessageController } from './livechat/message.controller.js';
 import { RoomController } from './livechat/room.controller.js';
@@ -58,8 +61,12 @@ export class GatewayModule {
         NatsRpc,
         HealthIndicators,
         HttpMetrics,
-        // Every request's credentials against its endpoint's Allow, once for all controllers.
+        // The edge, once for all controllers: every request's credentials against its endpoint's
+        // Allow, its input against its DTOs, a success in its envelope, a failure as HTTP.
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: SuccessEnvelopeInterceptor },
+        { provide: APP_FILTER, useClass: ApiEnvelopeFilter },
       ],
     };
   }

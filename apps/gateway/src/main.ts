@@ -17,7 +17,6 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { GatewayConfig } from './config/gateway.config.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { GatewayModule } from './gateway.module.js';
-import { ApiEnvelopeFilter } from './http/api-envelope.filter.js';
 import { redactUrl, useRequestContext } from './http/request-logging.js';
 import { strictServerOptions, useStrictInput } from './http/strict-input.js';
 
@@ -44,7 +43,6 @@ try {
   useAccessLog(fastify, logger, { accessLogLevel: 'info', probePaths: ['/health', '/metrics'], redactUrl });
   useStrictInput(app);
   await app.register(fastifyCookie);
-  app.useGlobalFilters(new ApiEnvelopeFilter());
   setupOpenApi(app); // Swagger UI at /api/docs, the OpenAPI document at /api/docs/openapi.json
   endIdleConnectionsOnShutdown(app.getHttpServer());
   exitGracefullyOnSignals(app, 'gateway');

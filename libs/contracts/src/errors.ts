@@ -1,10 +1,12 @@
 /**
  * The domain errors a service may answer, as the client sees them. A service throws
  * `new RpcException(ERRORS.invalidRoom)`; the gateway turns `code` into an HTTP status in one table
- * and sends `error` (and `errorType`, where the reference sends one) in the SPEC envelope.
+ * (ERROR_STATUS) and sends `error` (and `errorType`, where the reference sends one) in the SPEC envelope.
  *
  * The strings are Rocket.Chat's: a plain `Error('x')` there answers `"x"`, a `Meteor.Error('x', 'msg')`
- * answers `"msg [x]"` with `errorType: "x"`.
+ * answers `"msg [x]"` with `errorType: "x"`. A key is its code in camelCase (less the reference's
+ * `error-` prefix), but where two errors share a code or the reference's code names another thing:
+ * the key then says which error it is.
  */
 export interface DomainError {
   code: string;
@@ -39,20 +41,20 @@ export const ERRORS = {
   },
   agentNotFound: { code: 'agent-not-found', error: 'Agent not found' },
   invalidAgent: { code: 'invalid-agent', error: 'The provided agent is invalid [error-invalid-agent]', errorType: 'error-invalid-agent' },
-  duplicateDepartmentName: {
+  duplicatedDepartmentName: {
     code: 'duplicated-department-name',
     error: 'A department with this name already exists [error-duplicated-department-name]',
     errorType: 'error-duplicated-department-name',
   },
   invalidSetting: { code: 'invalid-setting', error: 'Invalid setting [error-invalid-setting]', errorType: 'error-invalid-setting' },
   invalidInquiry: { code: 'invalid-inquiry', error: 'The inquiry is not queued [error-invalid-inquiry]', errorType: 'error-invalid-inquiry' },
-  agentAtCapacity: {
+  maxChatsReached: {
     code: 'max-chats-reached',
     error: 'The agent has reached the maximum number of simultaneous chats [error-max-number-simultaneous-chats-reached]',
     errorType: 'error-max-number-simultaneous-chats-reached',
   },
   emptyMessage: { code: 'empty-message', error: "'msg' should not be empty" },
-  messageTooLong: { code: 'message-length-exceeds-character-limit', error: 'message-length-exceeds-character-limit' },
+  messageLengthExceedsCharacterLimit: { code: 'message-length-exceeds-character-limit', error: 'message-length-exceeds-character-limit' },
   invalidMessageId: { code: 'invalid-message-id', error: 'invalid-message-id' },
   invalidMessage: { code: 'invalid-message', error: 'invalid-message' },
   tokenParamNotProvided: { code: 'error-token-param-not-provided', error: 'error-token-param-not-provided' },
@@ -88,16 +90,52 @@ export const ERRORS = {
   timeout: { code: 'timeout', error: 'timeout' },
 } as const satisfies Record<string, DomainError>;
 
-/** HTTP status for a domain error code; anything not listed is a 400. */
-export const ERROR_STATUS: Readonly<Record<string, number>> = {
+/** An unexpected failure in a service: the client sees only its id (`internal-error (<id>)`). */
+export const INTERNAL_ERROR_CODE = 'internal';
+
+/** Every code a service may answer: one typed union, from ERRORS. */
+export type ErrorCode = (typeof ERRORS)[keyof typeof ERRORS]['code'] | typeof INTERNAL_ERROR_CODE;
+
+/** The HTTP status of each error code: exhaustive by type, so a new code cannot ship without its status. */
+export const ERROR_STATUS = {
+  'invalid-token': 400,
+  'error-invalid-token': 400,
+  'error-invalid-department': 400,
+  'invalid-room': 400,
+  'room-closed': 400,
+  'no-agent-online': 400,
+  'error-omnichannel-is-disabled': 400,
   'agent-not-found': 404,
+  'invalid-agent': 400,
+  'duplicated-department-name': 400,
+  'invalid-setting': 400,
+  'invalid-inquiry': 400,
+  'max-chats-reached': 400,
+  'empty-message': 400,
+  'message-length-exceeds-character-limit': 400,
+  'invalid-message-id': 400,
+  'invalid-message': 400,
+  'error-token-param-not-provided': 400,
+  'error-not-allowed': 403,
   unauthorized: 401,
   forbidden: 403,
-  'error-not-allowed': 403,
+  'error-invalid-user': 400,
+  'error-user-param-not-provided': 400,
+  'error-invalid-room': 400,
+  'error-not-authorized': 400,
+  'error-room-already-closed': 400,
+  'error-roomId-param-not-provided': 400,
+  'error-lastUpdate-param-not-provided': 400,
+  'error-roomId-param-invalid': 400,
   'service-unavailable': 503,
   timeout: 504,
-  internal: 500,
-};
+  [INTERNAL_ERROR_CODE]: 500,
+} as const satisfies Record<ErrorCode, number>;
+
+/** Whether a code is one of ours (a newer peer may answer one this build does not know). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_STATUS, code);
+}
 
 export function isDomainError(value: unknown): value is DomainError {
   return (

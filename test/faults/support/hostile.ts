@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
-import type { TestDatabase } from '../../support/database.js';
+import type { TestDatabase } from '../../../harness/database.js';
 
 /**
  * Support for the hostile-input suite (SPEC §9.6): a raw HTTP client that can send any bytes with a
@@ -200,9 +200,6 @@ export const invalidUtf8Bytes: fc.Arbitrary<Uint8Array> = fc.oneof(
 
 /** Percent-encodings that do not decode to UTF-8 (or do not decode at all). */
 export const BAD_PERCENT = ['%', '%F', '%G0', '%zz', '%FF', '%C3%28', '%C0%AF', '%E0%80%80', '%ED%A0%80', '%F4%90%80%80', '%80', '%E2%82', '%%41'];
-
-/** A string that cannot be stored: PostgreSQL text holds neither NUL nor a lone surrogate. */
-export const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The length class-validator's MaxLength measures (validator.js isLength): surrogate pairs and variation selectors count 0 extra. */
 export function validatorLength(value: string): number {

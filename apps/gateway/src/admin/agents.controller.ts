@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -14,8 +14,6 @@ import { Allow, AUDIENCES, type Principal } from '../auth/access.js';
 import { actingAgentId, CurrentPrincipal } from '../auth/principal.decorator.js';
 import { ApiAgentNotFound, ApiForOneself, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessReplySchema } from '../docs/common.schema.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import {
   AgentListReplySchema,
@@ -30,7 +28,6 @@ import { SetAgentStatusDto } from './dto/set-agent-status.dto.js';
 /** Livechat agents (SPEC §6), owned by the routing service. The operator's, but for an agent's own availability (SPEC §6a): `Allow` per endpoint (on the class it would add to each one's). */
 @Controller('api/v1/livechat')
 @ApiOperatorController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class AgentsController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -40,7 +37,7 @@ export class AgentsController {
   @ApiOperation({ summary: 'Create an agent', description: 'A new agent starts with status online and statusLivechat available.' })
   @ApiOkResponse({ type: CreateAgentReplySchema })
   @ApiRejects("'username' should not be empty")
-  create(@Body(apiValidationPipe(true)) body: CreateAgentDto): Promise<{ user: UserRef }> {
+  create(@Body() body: CreateAgentDto): Promise<{ user: UserRef }> {
     const cmd: CreateAgentCommand = { username: body.username, name: body.name, maxChats: body.maxChats };
     return this.rpc.request(ROUTING_COMMANDS.createAgent, cmd);
   }
@@ -59,7 +56,7 @@ export class AgentsController {
   @ApiOperation({ summary: 'Get an agent', description: 'An unknown id answers `{"user": null}`.' })
   @ApiOkResponse({ type: AgentReplySchema })
   @ApiRejects("'_id' must be shorter than or equal to 256 characters")
-  get(@Param(apiValidationPipe(true)) params: IdParam): Promise<{ user: Agent | null }> {
+  get(@Param() params: IdParam): Promise<{ user: Agent | null }> {
     const cmd: AgentIdCommand = { agentId: params._id };
     return this.rpc.request(ROUTING_COMMANDS.getAgent, cmd);
   }
@@ -71,7 +68,7 @@ export class AgentsController {
   @ApiOkResponse({ type: SuccessReplySchema })
   @ApiRejects("'_id' must be shorter than or equal to 256 characters")
   @ApiAgentNotFound()
-  delete(@Param(apiValidationPipe(true)) params: IdParam): Promise<object> {
+  delete(@Param() params: IdParam): Promise<object> {
     const cmd: AgentIdCommand = { agentId: params._id };
     return this.rpc.request(ROUTING_COMMANDS.deleteAgent, cmd);
   }
@@ -89,7 +86,7 @@ export class AgentsController {
   @ApiRejects("'status' must be one of the following values: available, not-available")
   @ApiAgentNotFound()
   @ApiForOneself()
-  setStatus(@Body(apiValidationPipe(true)) body: SetAgentStatusDto, @CurrentPrincipal() principal: Principal): Promise<{ status: AgentLivechatStatus }> {
+  setStatus(@Body() body: SetAgentStatusDto, @CurrentPrincipal() principal: Principal): Promise<{ status: AgentLivechatStatus }> {
     const cmd: SetAgentStatusCommand = { agentId: actingAgentId(principal, body.agentId, 'agentId'), status: body.status };
     return this.rpc.request(ROUTING_COMMANDS.setAgentStatus, cmd);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -9,8 +9,6 @@ import {
 } from '@livechat/contracts';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { DepartmentListReplySchema, SaveDepartmentReplySchema } from './dto/department.schema.js';
 import { IdParam } from './dto/id.param.js';
@@ -20,7 +18,6 @@ import { SaveDepartmentDto } from './dto/save-department.dto.js';
 @Controller('api/v1/livechat/department')
 @Allow(AUDIENCES.operator)
 @ApiOperatorController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class DepartmentsController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -28,8 +25,8 @@ export class DepartmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a department, with its agents' })
   @ApiOkResponse({ type: SaveDepartmentReplySchema })
-  @ApiRejects("'department' is required", ERRORS.invalidDepartment, ERRORS.invalidAgent, ERRORS.duplicateDepartmentName)
-  create(@Body(apiValidationPipe(true)) body: SaveDepartmentDto): Promise<SaveDepartmentReply> {
+  @ApiRejects("'department' is required", ERRORS.invalidDepartment, ERRORS.invalidAgent, ERRORS.duplicatedDepartmentName)
+  create(@Body() body: SaveDepartmentDto): Promise<SaveDepartmentReply> {
     const cmd: SaveDepartmentCommand = { department: body.department, agents: body.agents };
     return this.rpc.request(ROUTING_COMMANDS.saveDepartment, cmd);
   }
@@ -49,10 +46,10 @@ export class DepartmentsController {
     description: 'Without `agents` the members are kept; with `agents` they are replaced. An unknown id is a 400.',
   })
   @ApiOkResponse({ type: SaveDepartmentReplySchema })
-  @ApiRejects("'department' is required", ERRORS.invalidDepartment, ERRORS.invalidAgent, ERRORS.duplicateDepartmentName)
+  @ApiRejects("'department' is required", ERRORS.invalidDepartment, ERRORS.invalidAgent, ERRORS.duplicatedDepartmentName)
   update(
-    @Param(apiValidationPipe(true)) params: IdParam,
-    @Body(apiValidationPipe(true)) body: SaveDepartmentDto,
+    @Param() params: IdParam,
+    @Body() body: SaveDepartmentDto,
   ): Promise<SaveDepartmentReply> {
     const cmd: SaveDepartmentCommand = { departmentId: params._id, department: body.department, agents: body.agents };
     return this.rpc.request(ROUTING_COMMANDS.saveDepartment, cmd);

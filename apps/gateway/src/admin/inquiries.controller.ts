@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -10,8 +10,6 @@ import {
 import { Allow, AUDIENCES, type Principal } from '../auth/access.js';
 import { actingAgentId, CurrentPrincipal } from '../auth/principal.decorator.js';
 import { ApiAgentNotFound, ApiForOneself, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { InquiryListReplySchema, InquiryReplySchema } from './dto/inquiry.schema.js';
 import { ListInquiriesQuery } from './dto/list-inquiries.query.js';
@@ -20,7 +18,6 @@ import { TakeInquiryDto } from './dto/take-inquiry.dto.js';
 /** The waiting queue (SPEC §6): rooms nobody serves yet, oldest first. An agent may take one for themselves (SPEC §6a). */
 @Controller('api/v1/livechat')
 @ApiOperatorController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class InquiriesController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -29,7 +26,7 @@ export class InquiriesController {
   @ApiOperation({ summary: 'List the waiting rooms, oldest first', description: 'Every waiting room, whatever the routing method.' })
   @ApiOkResponse({ type: InquiryListReplySchema })
   @ApiRejects("unknown parameter 'foo'")
-  listQueued(@Query(apiValidationPipe(true)) query: ListInquiriesQuery): Promise<{ inquiries: Inquiry[] }> {
+  listQueued(@Query() query: ListInquiriesQuery): Promise<{ inquiries: Inquiry[] }> {
     const cmd: ListInquiriesCommand = { department: query.department };
     return this.rpc.request(ROUTING_COMMANDS.listInquiries, cmd);
   }
@@ -44,10 +41,10 @@ export class InquiriesController {
       "takes it for themselves (`userId` omitted or their own id; another agent's is 403).",
   })
   @ApiOkResponse({ type: InquiryReplySchema })
-  @ApiRejects("'inquiryId' should not be empty", ERRORS.invalidInquiry, ERRORS.agentAtCapacity)
+  @ApiRejects("'inquiryId' should not be empty", ERRORS.invalidInquiry, ERRORS.maxChatsReached)
   @ApiAgentNotFound()
   @ApiForOneself()
-  take(@Body(apiValidationPipe(true)) body: TakeInquiryDto, @CurrentPrincipal() principal: Principal): Promise<{ inquiry: Inquiry }> {
+  take(@Body() body: TakeInquiryDto, @CurrentPrincipal() principal: Principal): Promise<{ inquiry: Inquiry }> {
     const cmd: TakeInquiryCommand = { inquiryId: body.inquiryId, agentId: actingAgentId(principal, body.userId, 'userId') };
     return this.rpc.request(ROUTING_COMMANDS.takeInquiry, cmd);
   }

@@ -1,11 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { DEFAULT_SETTINGS, ERRORS, ROUTING_COMMANDS, type SetSettingCommand } from '@livechat/contracts';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessReplySchema } from '../docs/common.schema.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { IdParam } from './dto/id.param.js';
 import { SetSettingDto } from './dto/set-setting.dto.js';
@@ -14,7 +12,6 @@ import { SetSettingDto } from './dto/set-setting.dto.js';
 @Controller('api/v1/settings')
 @Allow(AUDIENCES.operator)
 @ApiOperatorController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class SettingsController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -33,7 +30,7 @@ export class SettingsController {
   @ApiParam({ name: '_id', description: 'The setting id', enum: Object.keys(DEFAULT_SETTINGS) })
   @ApiOkResponse({ type: SuccessReplySchema })
   @ApiRejects("'value' is required", ERRORS.invalidSetting)
-  set(@Param(apiValidationPipe(true)) params: IdParam, @Body(apiValidationPipe(true)) body: SetSettingDto): Promise<object> {
+  set(@Param() params: IdParam, @Body() body: SetSettingDto): Promise<object> {
     const cmd: SetSettingCommand = { id: params._id, value: body.value };
     return this.rpc.request(ROUTING_COMMANDS.setSetting, cmd);
   }

@@ -1,11 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ERRORS, ROUTING_COMMANDS, type AgentTokenReply, type CreateAgentTokenCommand, type SetAgentPresenceCommand } from '@livechat/contracts';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiAgentNotFound, ApiOperatorController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessReplySchema } from '../docs/common.schema.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { CreateTokenDto } from './dto/create-token.dto.js';
 import { CreateTokenReplySchema } from './dto/create-token.schema.js';
@@ -15,7 +13,6 @@ import { SetUserStatusDto } from './dto/set-user-status.dto.js';
 @Controller('api/v1')
 @Allow(AUDIENCES.operator)
 @ApiOperatorController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class UsersController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -28,7 +25,7 @@ export class UsersController {
   @ApiOkResponse({ type: SuccessReplySchema })
   @ApiRejects("'status' must be one of the following values: online, away, offline")
   @ApiAgentNotFound()
-  setStatus(@Body(apiValidationPipe(true)) body: SetUserStatusDto): Promise<object> {
+  setStatus(@Body() body: SetUserStatusDto): Promise<object> {
     const cmd: SetAgentPresenceCommand = { agentId: body.userId, status: body.status };
     return this.rpc.request(ROUTING_COMMANDS.setAgentPresence, cmd);
   }
@@ -43,7 +40,7 @@ export class UsersController {
   })
   @ApiOkResponse({ type: CreateTokenReplySchema })
   @ApiRejects(ERRORS.userParamNotProvided.error, ERRORS.invalidUser)
-  async createToken(@Body(apiValidationPipe(true)) body: CreateTokenDto): Promise<{ data: AgentTokenReply }> {
+  async createToken(@Body() body: CreateTokenDto): Promise<{ data: AgentTokenReply }> {
     const cmd: CreateAgentTokenCommand = { agentId: body.userId };
     return { data: await this.rpc.request<AgentTokenReply>(ROUTING_COMMANDS.createAgentToken, cmd) };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, ROOMS_COMMANDS, type CloseRoomByAgentCommand, type ListRoomsCommand, type ListRoomsReply } from '@livechat/contracts';
@@ -6,8 +6,6 @@ import { Allow, AUDIENCES, type AgentPrincipal, type Principal } from '../auth/a
 import { CurrentAgent, CurrentPrincipal } from '../auth/principal.decorator.js';
 import { ApiAgentController, ApiForOneself, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessReplySchema } from '../docs/common.schema.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { RoomListReplySchema } from './dto/agent-replies.schema.js';
 import { CloseByUserDto } from './dto/close-by-user.dto.js';
@@ -16,7 +14,6 @@ import { ListRoomsQuery, ROOMS_PAGE } from './dto/list-rooms.query.js';
 /** Rooms from an agent's side (SPEC §6a): the rooms they serve or served, and closing one they serve. */
 @Controller('api/v1/livechat')
 @ApiAgentController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class AgentRoomsController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -31,7 +28,7 @@ export class AgentRoomsController {
   @ApiOkResponse({ type: RoomListReplySchema })
   @ApiRejects("'open' must be one of the following values: true, false")
   @ApiForOneself()
-  list(@Query(apiValidationPipe(true)) query: ListRoomsQuery, @CurrentPrincipal() principal: Principal): Promise<ListRoomsReply> {
+  list(@Query() query: ListRoomsQuery, @CurrentPrincipal() principal: Principal): Promise<ListRoomsReply> {
     const named = query['agents[]'];
     const cmd: ListRoomsCommand = { count: Math.min(query.count ?? ROOMS_PAGE.default, ROOMS_PAGE.max), offset: query.offset ?? 0 };
     if (principal.kind === AUDIENCES.agent) {
@@ -56,7 +53,7 @@ export class AgentRoomsController {
   })
   @ApiOkResponse({ type: SuccessReplySchema })
   @ApiRejects("'rid' is required", ERRORS.closeInvalidRoom, ERRORS.closeNotAuthorized, ERRORS.roomAlreadyClosed)
-  async closeByUser(@Body(apiValidationPipe(true)) body: CloseByUserDto, @CurrentAgent() me: AgentPrincipal): Promise<Record<string, never>> {
+  async closeByUser(@Body() body: CloseByUserDto, @CurrentAgent() me: AgentPrincipal): Promise<Record<string, never>> {
     const cmd: CloseRoomByAgentCommand = { rid: body.rid, agent: me.agent };
     if (body.comment !== undefined) cmd.comment = body.comment;
     await this.rpc.request(ROOMS_COMMANDS.closeRoomByAgent, cmd);

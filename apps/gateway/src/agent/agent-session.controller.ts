@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, ROUTING_COMMANDS, type Agent, type AgentIdCommand } from '@livechat/contracts';
@@ -6,7 +6,6 @@ import { Allow, AUDIENCES, type AgentPrincipal } from '../auth/access.js';
 import { CurrentAgent } from '../auth/principal.decorator.js';
 import { ApiAgentController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { SuccessReplySchema } from '../docs/common.schema.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { MeReplySchema } from './dto/agent-replies.schema.js';
 
@@ -14,7 +13,6 @@ import { MeReplySchema } from './dto/agent-replies.schema.js';
 @Controller('api/v1')
 @Allow(AUDIENCES.agent)
 @ApiAgentController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class AgentSessionController {
   constructor(private readonly rpc: NatsRpc) {}
 

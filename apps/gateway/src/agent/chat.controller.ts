@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -12,8 +12,6 @@ import { Allow, AUDIENCES, type AgentPrincipal } from '../auth/access.js';
 import { CurrentAgent } from '../auth/principal.decorator.js';
 import { ApiAgentController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { ErrorReplySchema } from '../docs/common.schema.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import { MessageReplySchema } from '../livechat/dto/message.schema.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { SyncMessagesReplySchema } from './dto/agent-replies.schema.js';
@@ -26,7 +24,6 @@ const NOT_ALLOWED = { success: false, error: ERRORS.notAllowed.error };
 @Controller('api/v1')
 @Allow(AUDIENCES.agent)
 @ApiAgentController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class ChatController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -42,9 +39,9 @@ export class ChatController {
     ].join('\n\n'),
   })
   @ApiOkResponse({ type: MessageReplySchema })
-  @ApiRejects("'message.rid' is required", ERRORS.emptyMessage, ERRORS.messageTooLong, ERRORS.invalidMessageId)
+  @ApiRejects("'message.rid' is required", ERRORS.emptyMessage, ERRORS.messageLengthExceedsCharacterLimit, ERRORS.invalidMessageId)
   @ApiForbiddenResponse({ type: ErrorReplySchema, description: 'Not an open room this agent serves (unknown, closed, another agent’s, waiting).', example: NOT_ALLOWED })
-  send(@Body(apiValidationPipe(true)) body: ChatSendMessageDto, @CurrentAgent() me: AgentPrincipal): Promise<MessageReply> {
+  send(@Body() body: ChatSendMessageDto, @CurrentAgent() me: AgentPrincipal): Promise<MessageReply> {
     const cmd: SendAgentMessageCommand = { rid: body.message.rid, msg: body.message.msg, agent: me.agent };
     if (body.message._id !== undefined) cmd._id = body.message._id;
     return this.rpc.request(ROOMS_COMMANDS.sendAgentMessage, cmd);
@@ -61,7 +58,7 @@ export class ChatController {
   @ApiOkResponse({ type: SyncMessagesReplySchema })
   @ApiRejects(ERRORS.lastUpdateParamNotProvided.error)
   @ApiForbiddenResponse({ type: ErrorReplySchema, description: 'Not a room this agent serves or served.', example: NOT_ALLOWED })
-  sync(@Query(apiValidationPipe(true)) query: SyncMessagesQuery, @CurrentAgent() me: AgentPrincipal): Promise<SyncMessagesReply> {
+  sync(@Query() query: SyncMessagesQuery, @CurrentAgent() me: AgentPrincipal): Promise<SyncMessagesReply> {
     const cmd: SyncMessagesCommand = { rid: query.roomId, agentId: me.agent._id, lastUpdate: new Date(query.lastUpdate).toISOString() };
     return this.rpc.request(ROOMS_COMMANDS.syncMessages, cmd);
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Allow, AUDIENCES } from '../auth/access.js';
+import { RawReply } from '../http/success-envelope.interceptor.js';
 import { CONSOLE_CONTENT_SECURITY_POLICY, CONSOLE_PAGE } from './console.page.js';
 
 /**
@@ -11,6 +12,7 @@ import { CONSOLE_CONTENT_SECURITY_POLICY, CONSOLE_PAGE } from './console.page.js
 @Controller('console')
 @Allow(AUDIENCES.anyone)
 @ApiExcludeController()
+@RawReply()
 export class ConsolePageController {
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')

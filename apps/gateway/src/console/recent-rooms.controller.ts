@@ -1,9 +1,7 @@
-import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { API_TAGS, ApiRejects } from '../docs/api-docs.decorators.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import type { RecentRoom } from './room-event-buffer.js';
 import { RoomEventFeed } from './room-event-feed.service.js';
 import { RecentRoomsQuery } from './dto/recent-rooms.query.js';
@@ -15,7 +13,6 @@ const DEFAULT_COUNT = 25;
 @Controller('api/v1/console')
 @Allow(AUDIENCES.operator)
 @ApiTags(API_TAGS.operators)
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class RecentRoomsController {
   constructor(private readonly feed: RoomEventFeed) {}
 
@@ -30,7 +27,7 @@ export class RecentRoomsController {
   })
   @ApiOkResponse({ type: RecentRoomsReplySchema })
   @ApiRejects("'count' must not be greater than 100")
-  list(@Query(apiValidationPipe(true)) query: RecentRoomsQuery): {
+  list(@Query() query: RecentRoomsQuery): {
     rooms: RecentRoom[];
     feed: { live: boolean; buffered: number; capacity: number };
   } {

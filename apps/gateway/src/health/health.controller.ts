@@ -6,12 +6,14 @@ import type { FastifyReply } from 'fastify';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { API_TAGS } from '../docs/api-docs.decorators.js';
 import { ErrorReplySchema } from '../docs/common.schema.js';
+import { RawReply } from '../http/success-envelope.interceptor.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { HealthSchema } from './health.schema.js';
 
 @Controller('health')
 @Allow(AUDIENCES.anyone)
 @ApiTags(API_TAGS.health)
+@RawReply()
 export class HealthController {
   constructor(
     private readonly rpc: NatsRpc,

@@ -1,6 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { ERROR_STATUS, isDomainError } from '@livechat/contracts';
+import { ERROR_STATUS, INTERNAL_ERROR_CODE, isDomainError, isErrorCode } from '@livechat/contracts';
 import { randomId } from '@livechat/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { discardUnreadBody } from './strict-input.js';
@@ -31,10 +31,10 @@ export class ApiEnvelopeFilter implements ExceptionFilter {
   private toFailure(exception: unknown): Failure {
     if (exception instanceof RpcException) {
       const error = exception.getError();
-      if (isDomainError(error) && error.code !== 'internal') {
+      if (isDomainError(error) && error.code !== INTERNAL_ERROR_CODE) {
         const body: Failure['body'] = { success: false, error: error.error };
         if ('errorType' in error && error.errorType) body.errorType = error.errorType;
-        return { status: ERROR_STATUS[error.code] ?? HttpStatus.BAD_REQUEST, body };
+        return { status: isErrorCode(error.code) ? ERROR_STATUS[error.code] : HttpStatus.BAD_REQUEST, body };
       }
     }
     if (exception instanceof HttpException) {

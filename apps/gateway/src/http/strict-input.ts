@@ -23,7 +23,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 export const MAX_DEPTH = 32;
 
 /** NUL, or a surrogate that is not half of a pair: no UTF-8 text, and no PostgreSQL text, holds them. */
-const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { IsDefined, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { apiValidationPipe } from './validation.pipe.js';
+import { ApiValidationPipe, DropsUnknownKeys } from './validation.pipe.js';
 
 class Query {
   @IsString()
@@ -16,7 +16,7 @@ class Query {
 
 async function refusal(value: Record<string, unknown>): Promise<string> {
   try {
-    await apiValidationPipe(true).transform(value, { type: 'query', metatype: Query });
+    await new ApiValidationPipe().transform(value, { type: 'query', metatype: Query });
   } catch (err) {
     expect(err).toBeInstanceOf(BadRequestException);
     return (err as BadRequestException).message;
@@ -24,7 +24,7 @@ async function refusal(value: Record<string, unknown>): Promise<string> {
   throw new Error('accepted');
 }
 
-describe('apiValidationPipe', () => {
+describe('ApiValidationPipe', () => {
   it('says a missing parameter is missing, whatever rule would fail first', async () => {
     expect(await refusal({ named: 'x' })).toBe("'token' is required");
   });
@@ -43,5 +43,24 @@ describe('apiValidationPipe', () => {
     for (const key of ['__proto__', 'constructor', 'toString', 'prototype']) {
       expect(await refusal(JSON.parse(`{"token": "x", "named": "x", ${JSON.stringify(key)}: "extra"}`))).toBe(`unknown parameter '${key}'`);
     }
+  });
+});
+
+describe('ApiValidationPipe, per DTO and parameter', () => {
+  @DropsUnknownKeys()
+  class Lenient {
+    @IsString()
+    token: string;
+  }
+
+  it('drops the unknown keys of a DTO that DropsUnknownKeys, where a strict one refuses them', async () => {
+    const pipe = new ApiValidationPipe();
+    expect(await pipe.transform({ token: 'x', other: 1, constructor: 'y' }, { type: 'body', metatype: Lenient })).toEqual(Object.assign(new Lenient(), { token: 'x' }));
+    expect(await refusal({ token: 'x', named: 'x', other: 1 })).toBe("unknown parameter 'other'");
+  });
+
+  it("passes the handler's own parameters (the caller's principal) as they are", async () => {
+    const principal = { kind: 'agent', agentId: 'a', constructor: 'kept' };
+    expect(await new ApiValidationPipe().transform(principal, { type: 'custom', metatype: Object })).toBe(principal);
   });
 });

@@ -1,4 +1,11 @@
-import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type PipeTransform,
+  type ValidationError,
+} from '@nestjs/common';
 
 function messages(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -17,8 +24,8 @@ function messages(errors: ValidationError[], prefix = ''): string[] {
 /**
  * The path of the first key named like a member of Object.prototype (`constructor`, `toString`,
  * `__proto__`…) or `prototype`, or null. class-transformer skips such keys without a word, so
- * `forbidNonWhitelisted` never sees them: `?token=t&constructor=x` was answered 200, and so was a body
- * with a `prototype` key. No DTO declares one, so each is unknown.
+ * `forbidNonWhitelisted` never sees them: `?token=t&constructor=x`, or a body with a `prototype` key,
+ * would pass. No DTO declares one, so each is unknown.
  */
 export function inheritedKey(value: unknown, path = ''): string | null {
   if (value === null || typeof value !== 'object') return null;
@@ -31,7 +38,20 @@ export function inheritedKey(value: unknown, path = ''): string | null {
   return null;
 }
 
-class ApiValidationPipe extends ValidationPipe {
+/** The DTOs whose unknown keys are dropped rather than refused (DropsUnknownKeys). */
+const LENIENT_DTOS = new WeakSet<object>();
+
+/**
+ * Marks a DTO whose unknown keys are dropped without a word instead of refused with a 400, as the
+ * reference does for it (livechat/visitor). Every other DTO is strict.
+ */
+export function DropsUnknownKeys(): ClassDecorator {
+  return (target) => {
+    LENIENT_DTOS.add(target);
+  };
+}
+
+class DtoValidationPipe extends ValidationPipe {
   constructor(private readonly strict: boolean) {
     super({
       whitelist: true,
@@ -53,10 +73,20 @@ class ApiValidationPipe extends ValidationPipe {
 }
 
 /**
- * Validation at the edge: types and bounds from the DTO, a readable 400 otherwise. `strict` also
- * refuses keys the DTO does not name (GET livechat/room, room.close); otherwise they are dropped.
- * Bodies are at most MAX_DEPTH deep by then (strict-input.ts), so the walk above is bounded.
+ * Validation at the edge, registered once for every handler (APP_PIPE): the body, query and route
+ * parameters against their DTO, types and bounds, a readable 400 otherwise. Keys the DTO does not
+ * name are refused, unless the DTO DropsUnknownKeys. Parameters from the handler's own decorators
+ * (the caller's principal) are not input and pass as they are. Bodies are at most MAX_DEPTH deep by
+ * then (strict-input.ts), so the walk above is bounded.
  */
-export function apiValidationPipe(strict: boolean): ValidationPipe {
-  return new ApiValidationPipe(strict);
+@Injectable()
+export class ApiValidationPipe implements PipeTransform {
+  private readonly strict = new DtoValidationPipe(true);
+  private readonly lenient = new DtoValidationPipe(false);
+
+  transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> | unknown {
+    if (metadata.type === 'custom') return value;
+    const lenient = metadata.metatype !== undefined && LENIENT_DTOS.has(metadata.metatype);
+    return (lenient ? this.lenient : this.strict).transform(value, metadata);
+  }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -14,8 +14,6 @@ import {
 } from '@livechat/contracts';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiLivechatController, ApiRejects } from '../docs/api-docs.decorators.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { EditMessageDto } from './dto/edit-message.dto.js';
 import { MessageAccessDto } from './dto/message-access.dto.js';
@@ -28,7 +26,6 @@ import { SendMessageDto } from './dto/send-message.dto.js';
 @Controller('api/v1/livechat')
 @Allow(AUDIENCES.anyone)
 @ApiLivechatController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class MessageController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -44,8 +41,8 @@ export class MessageController {
     ].join('\n\n'),
   })
   @ApiOkResponse({ type: MessageReplySchema })
-  @ApiRejects("'msg' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.roomClosed, ERRORS.messageTooLong, ERRORS.invalidMessageId)
-  send(@Body(apiValidationPipe(true)) body: SendMessageDto): Promise<MessageReply> {
+  @ApiRejects("'msg' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.roomClosed, ERRORS.messageLengthExceedsCharacterLimit, ERRORS.invalidMessageId)
+  send(@Body() body: SendMessageDto): Promise<MessageReply> {
     const cmd: SendMessageCommand = { token: body.token, rid: body.rid, msg: body.msg };
     if (body._id !== undefined) cmd._id = body._id;
     return this.rpc.request(ROOMS_COMMANDS.sendMessage, cmd);
@@ -60,7 +57,7 @@ export class MessageController {
   })
   @ApiOkResponse({ type: MessageHistoryReplySchema })
   @ApiRejects(ERRORS.tokenParamNotProvided.error, ERRORS.invalidToken, ERRORS.invalidRoom)
-  history(@Param(apiValidationPipe(true)) params: RoomIdParam, @Query(apiValidationPipe(true)) query: MessageHistoryQuery): Promise<MessageHistoryReply> {
+  history(@Param() params: RoomIdParam, @Query() query: MessageHistoryQuery): Promise<MessageHistoryReply> {
     const cmd: MessageHistoryCommand = { token: query.token, rid: params.rid };
     if (query.end !== undefined) cmd.end = new Date(query.end).toISOString();
     if (query.limit !== undefined) cmd.limit = query.limit;
@@ -72,7 +69,7 @@ export class MessageController {
   @ApiOperation({ summary: 'One message of one of the visitor’s rooms', description: 'Query keys other than `token` and `rid` are a 400.' })
   @ApiOkResponse({ type: MessageReplySchema })
   @ApiRejects("'rid' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.invalidMessage)
-  get(@Param(apiValidationPipe(true)) params: MessageIdParam, @Query(apiValidationPipe(true)) query: MessageAccessDto): Promise<MessageReply> {
+  get(@Param() params: MessageIdParam, @Query() query: MessageAccessDto): Promise<MessageReply> {
     const cmd: GetMessageCommand = { token: query.token, rid: query.rid, messageId: params._id };
     return this.rpc.request(ROOMS_COMMANDS.getMessage, cmd);
   }
@@ -83,8 +80,8 @@ export class MessageController {
     description: 'Anything else (another’s message, a system message, a deleted one, a closed room) is 400 `invalid-message`. Publishes `message.sent` with the edited message.',
   })
   @ApiOkResponse({ type: MessageReplySchema })
-  @ApiRejects("'msg' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.invalidMessage, ERRORS.messageTooLong)
-  edit(@Param(apiValidationPipe(true)) params: MessageIdParam, @Body(apiValidationPipe(true)) body: EditMessageDto): Promise<MessageReply> {
+  @ApiRejects("'msg' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.invalidMessage, ERRORS.messageLengthExceedsCharacterLimit)
+  edit(@Param() params: MessageIdParam, @Body() body: EditMessageDto): Promise<MessageReply> {
     const cmd: EditMessageCommand = { token: body.token, rid: body.rid, messageId: params._id, msg: body.msg };
     return this.rpc.request(ROOMS_COMMANDS.editMessage, cmd);
   }
@@ -99,7 +96,7 @@ export class MessageController {
   })
   @ApiOkResponse({ type: DeleteMessageReplySchema })
   @ApiRejects("'rid' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.invalidMessage)
-  delete(@Param(apiValidationPipe(true)) params: MessageIdParam, @Body(apiValidationPipe(true)) body: MessageAccessDto): Promise<DeleteMessageReply> {
+  delete(@Param() params: MessageIdParam, @Body() body: MessageAccessDto): Promise<DeleteMessageReply> {
     const cmd: DeleteMessageCommand = { token: body.token, rid: body.rid, messageId: params._id };
     return this.rpc.request(ROOMS_COMMANDS.deleteMessage, cmd);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ERRORS,
@@ -11,8 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiLivechatController, ApiRejects } from '../docs/api-docs.decorators.js';
 import { JSON_CONTENT_TYPE } from '../http/json-body.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
+import { RawReply } from '../http/success-envelope.interceptor.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { CloseRoomDto } from './dto/close-room.dto.js';
 import { GetRoomQuery } from './dto/get-room.query.js';
@@ -25,8 +24,9 @@ export class RoomController {
   constructor(private readonly rpc: NatsRpc) {}
 
   @Get('room')
-  // The hot path: no interceptor. Rooms' reply goes out as rooms serialized it, with the success
+  // The hot path: rooms' reply goes out as rooms serialized it, with the success
   // envelope spliced in (NatsRpc.forward), as JSON.
+  @RawReply()
   @Header('Content-Type', JSON_CONTENT_TYPE)
   @ApiOperation({
     summary: "Get the visitor's room, or open a new one",
@@ -46,7 +46,7 @@ export class RoomController {
     ERRORS.noAgentOnline,
     ERRORS.omnichannelDisabled,
   )
-  async getOrOpen(@Query(apiValidationPipe(true)) query: GetRoomQuery, @Req() req: FastifyRequest): Promise<Buffer> {
+  async getOrOpen(@Query() query: GetRoomQuery, @Req() req: FastifyRequest): Promise<Buffer> {
     const cmd: GetOrOpenRoomCommand = { token: query.token, source: roomSource(req) };
     // An empty rid counts as not given, as in the reference.
     if (query.rid) cmd.rid = query.rid;
@@ -56,14 +56,13 @@ export class RoomController {
 
   @Post('room.close')
   @HttpCode(200)
-  @UseInterceptors(SuccessEnvelopeInterceptor)
-  @ApiOperation({
+    @ApiOperation({
     summary: "Close the visitor's room",
     description: "Body keys other than `rid` and `token` are a 400. The agent's capacity is released and the queue moves on.",
   })
   @ApiOkResponse({ type: CloseRoomReplySchema })
   @ApiRejects("'rid' should not be empty", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.roomClosed)
-  close(@Body(apiValidationPipe(true)) body: CloseRoomDto): Promise<CloseRoomReply> {
+  close(@Body() body: CloseRoomDto): Promise<CloseRoomReply> {
     return this.rpc.request(ROOMS_COMMANDS.closeRoom, { rid: body.rid, token: body.token });
   }
 }

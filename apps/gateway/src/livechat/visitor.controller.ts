@@ -1,10 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ERRORS, ROOMS_COMMANDS, type VisitorReply } from '@livechat/contracts';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiLivechatController, ApiRejects } from '../docs/api-docs.decorators.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { RegisterVisitorDto } from './dto/register-visitor.dto.js';
 import { VisitorTokenParam } from './dto/visitor-token.param.js';
@@ -13,7 +11,6 @@ import { VisitorReplySchema } from './dto/visitor.schema.js';
 @Controller('api/v1/livechat/visitor')
 @Allow(AUDIENCES.anyone)
 @ApiLivechatController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class VisitorController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -25,7 +22,7 @@ export class VisitorController {
   })
   @ApiOkResponse({ type: VisitorReplySchema })
   @ApiRejects("'visitor.token' is required", ERRORS.emptyToken, ERRORS.invalidDepartment)
-  register(@Body(apiValidationPipe(false)) body: RegisterVisitorDto): Promise<VisitorReply> {
+  register(@Body() body: RegisterVisitorDto): Promise<VisitorReply> {
     return this.rpc.request(ROOMS_COMMANDS.registerVisitor, body.visitor);
   }
 
@@ -33,7 +30,7 @@ export class VisitorController {
   @ApiOperation({ summary: 'Get the visitor with this token' })
   @ApiOkResponse({ type: VisitorReplySchema })
   @ApiRejects("'token' must be shorter than or equal to 256 characters", ERRORS.unknownVisitorToken)
-  get(@Param(apiValidationPipe(true)) params: VisitorTokenParam): Promise<VisitorReply> {
+  get(@Param() params: VisitorTokenParam): Promise<VisitorReply> {
     return this.rpc.request(ROOMS_COMMANDS.getVisitor, { token: params.token });
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { RpcException } from '@nestjs/microservices';
 import {
@@ -20,8 +20,6 @@ import {
 } from '@livechat/contracts';
 import { Allow, AUDIENCES } from '../auth/access.js';
 import { ApiLivechatController, ApiRejects } from '../docs/api-docs.decorators.js';
-import { SuccessEnvelopeInterceptor } from '../http/success-envelope.interceptor.js';
-import { apiValidationPipe } from '../http/validation.pipe.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { AgentInfoParams, WidgetConfigQuery } from './dto/widget.dto.js';
 import { AgentInfoReplySchema, WidgetConfigReplySchema } from './dto/widget.schema.js';
@@ -43,7 +41,6 @@ type WidgetConfig =
 @Controller('api/v1/livechat')
 @Allow(AUDIENCES.anyone)
 @ApiLivechatController()
-@UseInterceptors(SuccessEnvelopeInterceptor)
 export class WidgetController {
   constructor(private readonly rpc: NatsRpc) {}
 
@@ -56,7 +53,7 @@ export class WidgetController {
   })
   @ApiOkResponse({ type: WidgetConfigReplySchema })
   @ApiRejects("unknown parameter 'foo'")
-  async config(@Query(apiValidationPipe(true)) query: WidgetConfigQuery): Promise<{ config: WidgetConfig }> {
+  async config(@Query() query: WidgetConfigQuery): Promise<{ config: WidgetConfig }> {
     const session: VisitorSessionReply = query.token
       ? await this.rpc.request<VisitorSessionReply>(ROOMS_COMMANDS.visitorSession, { token: query.token } satisfies VisitorSessionCommand)
       : {};
@@ -79,7 +76,7 @@ export class WidgetController {
   })
   @ApiOkResponse({ type: AgentInfoReplySchema })
   @ApiRejects("'token' must be shorter than or equal to 256 characters", ERRORS.invalidToken, ERRORS.invalidRoom, ERRORS.noServingAgent)
-  async agentInfo(@Param(apiValidationPipe(true)) params: AgentInfoParams): Promise<{ agent: Pick<Agent, '_id' | 'username' | 'name' | 'status'> }> {
+  async agentInfo(@Param() params: AgentInfoParams): Promise<{ agent: Pick<Agent, '_id' | 'username' | 'name' | 'status'> }> {
     const { agentId } = await this.rpc.request<ServingAgentReply>(ROOMS_COMMANDS.servingAgent, { rid: params.rid, token: params.token } satisfies ServingAgentCommand);
     const { user } = await this.rpc.request<{ user: Agent | null }>(ROUTING_COMMANDS.getAgent, { agentId } satisfies AgentIdCommand);
     if (!user) throw new RpcException(ERRORS.noServingAgent);

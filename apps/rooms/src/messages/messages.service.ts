@@ -215,6 +215,6 @@ export class MessagesService {
 /** A message's text as SPEC §2 bounds it: not blank, at most LIMITS.message characters. */
 function checkedText(msg: string): string {
   if (msg.trim() === '') throw new RpcException(ERRORS.emptyMessage);
-  if ([...msg].length > LIMITS.message) throw new RpcException(ERRORS.messageTooLong);
+  if ([...msg].length > LIMITS.message) throw new RpcException(ERRORS.messageLengthExceedsCharacterLimit);
   return msg;
 }

@@ -41,7 +41,7 @@ export class DepartmentsService {
       })
       .catch((err: unknown) => {
         if (err instanceof QueryFailedError && (err.driverError as { constraint?: string })?.constraint === 'departments_name_key') {
-          throw new RpcException(ERRORS.duplicateDepartmentName);
+          throw new RpcException(ERRORS.duplicatedDepartmentName);
         }
         throw err;
       });

@@ -75,9 +75,9 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       const { settings, pool } = await this.pools.load(manager);
       const agent = pool.agent(agentId);
       if (!agent) throw new RpcException(ERRORS.agentNotFound);
-      if (!pool.hasCapacity(agent, inquiry.departmentId ?? undefined)) throw new RpcException(ERRORS.agentAtCapacity);
+      if (!pool.hasCapacity(agent, inquiry.departmentId ?? undefined)) throw new RpcException(ERRORS.maxChatsReached);
       const [assigned] = await this.assign(manager, [{ inquiry, choice: { agent, departmentId: inquiry.departmentId ?? undefined } }], pool, settings, new Date());
-      if (!assigned) throw new RpcException(ERRORS.agentAtCapacity);
+      if (!assigned) throw new RpcException(ERRORS.maxChatsReached);
       return { ...inquiry, status: 'taken' as const, agentId, version: assigned.version };
     });
     this.outbox.flush();

@@ -1,7 +1,7 @@
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS } from '@livechat/contracts';
 import { throwError } from 'rxjs';
-import { TestNatsServer } from '../../../../test/support/nats-server.js';
+import { TestNatsServer } from '../../../../harness/nats-server.js';
 import { currentRequestId, runInRequest } from '../logging/request-context.js';
 import { NatsRpcClient } from './nats-rpc.client.js';
 import { NatsTransportServer } from './nats-transport.server.js';

@@ -13,6 +13,6 @@ export class CloseByUserDto {
   @ApiPropertyOptional({ description: 'The closing comment: the text of the livechat-close message', maxLength: LIMITS.message })
   @IsOptionalNotNull()
   @IsString()
-  @MaxLength(LIMITS.message, { message: ERRORS.messageTooLong.error })
+  @MaxLength(LIMITS.message, { message: ERRORS.messageLengthExceedsCharacterLimit.error })
   comment?: string;
 }

@@ -13,7 +13,7 @@ export function MessageText(): PropertyDecorator {
     ApiProperty({ description: 'The message text', minLength: 1, maxLength: LIMITS.message, example: 'Hello, I need help with my order' }),
     IsString(),
     Matches(/\S/, { message: ERRORS.emptyMessage.error }),
-    MaxLength(LIMITS.message, { message: ERRORS.messageTooLong.error }),
+    MaxLength(LIMITS.message, { message: ERRORS.messageLengthExceedsCharacterLimit.error }),
   );
 }
 

@@ -12,6 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
+import { DropsUnknownKeys } from '../../http/validation.pipe.js';
 
 @ApiSchema({ name: 'CustomFieldInput' })
 export class CustomFieldDto {
@@ -88,6 +89,7 @@ export class VisitorInputDto {
 
 /** `POST livechat/visitor` (SPEC §3). Unknown keys are dropped, as the reference ignores them. */
 @ApiSchema({ name: 'RegisterVisitorBody', description: 'Unknown keys are dropped, as the reference ignores them.' })
+@DropsUnknownKeys()
 export class RegisterVisitorDto {
   @ApiProperty({ type: () => VisitorInputDto })
   @IsDefined({ message: "'visitor' is required" })

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { expectEventually } from '../../../../../test/support/eventually.js';
+import { expectEventually } from '../../../../../harness/eventually.js';
 import { MarkdownParser } from './markdown.parser.js';
 
 /** The pool runs the TypeScript worker through tsx, as vitest runs the sources. */

@@ -9,7 +9,7 @@ import { freePort } from './ports.js';
 
 export type ServiceName = 'gateway' | 'rooms' | 'routing';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The build under test (`npm run build` writes dist/). */
 const DIST = process.env.TEST_DIST_DIR ?? join(ROOT, 'dist');
 /** Extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile a benchmark. */
