@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { QUEUES, STREAMS } from '@livechat/contracts';
-import { CLOCK, NatsModule, NatsRpcClientModule, OutboxModule, systemClock } from '@livechat/common';
+import { CLOCK, durableConsumers, NatsModule, NatsRpcClientModule, OutboxModule, systemClock } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from './config/rooms.config.js';
 import { roomsDatabase, ROOMS_LOCKS } from './database/database.module.js';
 import { RoomsController } from './rooms/rooms.controller.js';
@@ -35,6 +35,7 @@ export class AppModule {
       ],
       controllers: [VisitorsController, RoomsController, MessagesController],
       providers: [
+        ...durableConsumers({ ackWaitSeconds: config.CONSUMER_ACK_WAIT_SECONDS, maxBatch: config.CONSUMER_MAX_BATCH, replicas: config.NATS_STREAM_REPLICAS }),
         { provide: ROOMS_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: MARKDOWN_OPTIONS, useValue: { budgetMs: config.MARKDOWN_BUDGET_MS, threads: config.MARKDOWN_THREADS } },

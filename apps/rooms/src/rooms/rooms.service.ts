@@ -145,7 +145,7 @@ export class RoomsService {
    * rounds, in the order given.
    */
   async applyDecisions(decisions: AgentSelectedEvent[]): Promise<void> {
-    const applied = await this.dataSource.transaction(async (manager) => {
+    const applied = await this.outbox.transaction(async (manager) => {
       const changed: { room: RoomEntity; decision: AgentSelectedEvent }[] = [];
       for (const round of distinctRoomRounds(decisions)) {
         const rows = await this.rooms.applyAssignments(manager, round);
@@ -156,14 +156,12 @@ export class RoomsService {
       }
       return changed;
     });
-    if (applied.length === 0) return;
     for (const { room, decision } of applied) {
       // Version 1 is the room's first assignment; later ones (its agent was deleted) are not a wait from queuedAt.
       if (decision.agent && decision.version === 1) {
         this.timeToAgent.observe(Math.max(0, Date.parse(decision.occurredAt) - room.queuedAt.getTime()) / 1000);
       }
     }
-    this.outbox.flush();
   }
 
   /**
@@ -176,7 +174,7 @@ export class RoomsService {
     close: { closer: 'visitor' | 'user'; by: MessageAuthor; comment: string; md: MarkdownNode[] },
     check: (room: RoomEntity | null) => asserts room is RoomEntity,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.outbox.transaction(async (manager) => {
       const room = await this.rooms.findForUpdate(manager, rid);
       check(room);
       const now = nextInstant(room, this.clock.now());
@@ -201,7 +199,6 @@ export class RoomsService {
       await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.closed, closed, now), messageEvent(MESSAGE_EVENTS.sent, closed, closing, now)]);
     });
     this.closed.inc();
-    this.outbox.flush();
   }
 
   private async getOwnOpenRoom(token: string, rid: string): Promise<GetOrOpenRoomReply> {
@@ -247,10 +244,9 @@ export class RoomsService {
   /** Inserts the room waiting for an agent, with its room.opened; null when the visitor's other request opened theirs first. */
   private async insert(room: RoomEntity, cmd: GetOrOpenRoomCommand): Promise<RoomEntity | null> {
     const events = [roomEvent(ROOM_EVENTS.opened, room, room.ts, { preferredAgentId: cmd.agentId })];
-    const { inserted } = await this.rooms.insertOpened(room, [(firstParam) => this.outbox.rows(events, firstParam)]);
+    const { inserted } = await this.outbox.relayAfter(() => this.rooms.insertOpened(room, [(firstParam) => this.outbox.rows(events, firstParam)]));
     if (!inserted) return null;
     this.opened.inc();
-    this.outbox.flush();
     return room;
   }
 
@@ -273,16 +269,17 @@ export class RoomsService {
     // What an assignment writes (the `uj` message, room.assigned, its message.sent), after room.opened.
     const assigned = assignmentWrites(served, reservation.agent, room.ts);
     const events = [roomEvent(ROOM_EVENTS.opened, served, room.ts, { preferredAgentId: cmd.agentId }), ...assigned.events];
-    const { inserted, inTime } = await this.rooms.insertOpened(
-      served,
-      [(firstParam) => this.outbox.rows(events, firstParam), (firstParam) => this.messages.rows(assigned.messages, firstParam)],
-      { deadline: new Date(reservation.deadline) },
+    const { inserted, inTime } = await this.outbox.relayAfter(() =>
+      this.rooms.insertOpened(
+        served,
+        [(firstParam) => this.outbox.rows(events, firstParam), (firstParam) => this.messages.rows(assigned.messages, firstParam)],
+        { deadline: new Date(reservation.deadline) },
+      ),
     );
     if (inserted) {
       this.opened.inc();
       // Served at once: the wait was the admission and the insert.
       this.timeToAgent.observe((Date.now() - room.queuedAt.getTime()) / 1000);
-      this.outbox.flush();
       return served;
     }
     if (!inTime) {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AdmitRoomCommand, AdmitRoomReply } from '@livechat/contracts';
 import { DataSource } from 'typeorm';
 import { AgentPoolRepository } from '../assignment/agent-pool.repository.js';
+import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { STRATEGIES } from '../assignment/strategies.js';
-import { QueueDispatcher } from '../queue/queue.dispatcher.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 
 /**
@@ -20,7 +20,7 @@ export class AdmissionService {
     private readonly dataSource: DataSource,
     private readonly pools: AgentPoolRepository,
     private readonly reservations: ReservationsService,
-    private readonly queue: QueueDispatcher,
+    private readonly capacity: CapacitySignal,
   ) {}
 
   async admit(cmd: AdmitRoomCommand): Promise<AdmitRoomReply> {
@@ -36,7 +36,7 @@ export class AdmissionService {
     // room too): the queue gives the room to that agent, or an operator takes it.
     if (!strategy.automatic) return queued;
     if (pool.canServeAnyOf(strategy, state.waiting)) {
-      this.queue.request();
+      this.capacity.changed();
       return queued;
     }
     const served = await this.reservations.reserve(state, cmd, departmentId);

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { RpcException } from '@nestjs/microservices';
 import { DEFAULT_SETTINGS, ERRORS, ROUTING_METHODS, type RoutingSettings, type SettingId } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
+import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { SettingEntity } from './setting.entity.js';
 import { sql } from '@livechat/common';
 
@@ -28,7 +29,10 @@ export function settingsFrom(rows: { id: string; value: unknown }[]): RoutingSet
  */
 @Injectable()
 export class SettingsService {
-  constructor(@InjectRepository(SettingEntity) private readonly settings: Repository<SettingEntity>) {}
+  constructor(
+    @InjectRepository(SettingEntity) private readonly settings: Repository<SettingEntity>,
+    private readonly capacity: CapacitySignal,
+  ) {}
 
   async load(manager?: EntityManager): Promise<RoutingSettings> {
     return settingsFrom(await (manager ? manager.getRepository(SettingEntity) : this.settings).find());
@@ -42,5 +46,7 @@ export class SettingsService {
       `INSERT INTO routing.settings (id, value) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value`,
       [id, JSON.stringify(value)],
     );
+    // Any setting may make an agent eligible (a raised limit, idle agents allowed, a method change).
+    this.capacity.changed();
   }
 }
