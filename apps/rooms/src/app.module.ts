@@ -5,6 +5,8 @@ import { ROOMS_CONFIG, type RoomsConfig } from './config/rooms.config.js';
 import { roomsDatabase, ROOMS_LOCKS } from './database/database.module.js';
 import { RoomsController } from './rooms/rooms.controller.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
+import { RoomOpeningService } from './rooms/room-opening.service.js';
+import { RoomsMetrics } from './rooms/rooms.metrics.js';
 import { RoomsService } from './rooms/rooms.service.js';
 import { RoutingClient } from './routing-client/routing.client.js';
 import { VisitorsController } from './visitors/visitors.controller.js';
@@ -45,6 +47,8 @@ export class AppModule {
         VisitorsRepository,
         VisitorsService,
         RoomsRepository,
+        RoomsMetrics,
+        RoomOpeningService,
         RoomsService,
         RoutingClient,
         RoutingDecisionsConsumer,
