@@ -70,8 +70,8 @@ export class RoomOpeningService {
         visitor: { _id: visitor.id, username: visitor.username, token: visitor.token },
         queuedAt: now.toISOString(),
       });
-      if (admission.decision === 'disabled') throw new RpcException(ERRORS.omnichannelDisabled);
-      if (admission.decision === 'no-agent-online') throw new RpcException(ERRORS.noAgentOnline);
+      if (admission.verdict === 'disabled') throw new RpcException(ERRORS.omnichannelDisabled);
+      if (admission.verdict === 'no-agent-online') throw new RpcException(ERRORS.noAgentOnline);
       room.departmentId = admission.departmentId ?? null;
       const opened = admission.reservation ? await this.insertServed(room, admission.reservation, cmd) : await this.insert(room, cmd);
       if (opened) return { room: toRoom(opened), newRoom: true };

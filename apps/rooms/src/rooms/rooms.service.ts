@@ -4,7 +4,7 @@ import {
   ERRORS,
   MESSAGE_EVENTS,
   ROOM_EVENTS,
-  type AgentSelectedEvent,
+  type RoutingDecision,
   type CloseRoomByAgentCommand,
   type CloseRoomCommand,
   type CloseRoomReply,
@@ -57,11 +57,11 @@ export class RoomsService {
    * message.sent). A batch is applied in one transaction; decisions for the same room go in separate
    * rounds, in the order given.
    */
-  async applyDecisions(decisions: AgentSelectedEvent[]): Promise<void> {
+  async applyDecisions(decisions: RoutingDecision[]): Promise<void> {
     const applied = await this.outbox.transaction(async (manager) => {
-      const changed: { room: RoomEntity; decision: AgentSelectedEvent }[] = [];
+      const changed: { room: RoomEntity; decision: RoutingDecision }[] = [];
       for (const round of distinctRoomRounds(decisions)) {
-        const rows = await this.rooms.applyAssignments(manager, round);
+        const rows = await this.rooms.applyDecisions(manager, round);
         const writes = rows.map(({ room, decision }) => assignmentWrites(room, decision.agent, new Date(decision.occurredAt)));
         await this.messages.insert(manager, writes.flatMap((w) => w.messages));
         await this.outbox.add(manager, writes.flatMap((w) => w.events));
@@ -178,8 +178,8 @@ export class RoomsService {
 }
 
 /** Splits decisions into rounds in which each room appears once, keeping their order. */
-function distinctRoomRounds(decisions: AgentSelectedEvent[]): AgentSelectedEvent[][] {
-  const rounds: AgentSelectedEvent[][] = [];
+function distinctRoomRounds(decisions: RoutingDecision[]): RoutingDecision[][] {
+  const rounds: RoutingDecision[][] = [];
   const seen = new Map<string, number>();
   for (const d of decisions) {
     const round = seen.get(d.roomId) ?? 0;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CONSUMERS, ROUTING_EVENTS, STREAMS, type AgentSelectedEvent } from '@livechat/contracts';
+import { CONSUMERS, ROUTING_EVENTS, STREAMS, type RoutingDecision } from '@livechat/contracts';
 import { DurableConsumers } from '@livechat/common';
 import { RoomsService } from './rooms.service.js';
 
@@ -8,9 +8,9 @@ import { RoomsService } from './rooms.service.js';
 export class RoutingDecisionsConsumer {
   constructor(consumers: DurableConsumers, rooms: RoomsService) {
     consumers.register(
-      { stream: STREAMS.decisions.name, durable: CONSUMERS.roomsDecisions, filterSubject: ROUTING_EVENTS.agentSelected },
+      { stream: STREAMS.decisions.name, durable: CONSUMERS.roomsDecisions, filterSubject: ROUTING_EVENTS.decided },
       // A burst of decisions (the queue draining) is applied a batch per transaction.
-      (msgs) => rooms.applyDecisions(msgs.map((m) => m.json<AgentSelectedEvent>())),
+      (msgs) => rooms.applyDecisions(msgs.map((m) => m.json<RoutingDecision>())),
     );
   }
 }

@@ -4,7 +4,7 @@ import { ERRORS, type Agent, type AgentLivechatStatus, type AgentPresence, type 
 import { Outbox, sql } from '@livechat/common';
 import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { ROUTING_LOCKS } from '../database/database.module.js';
-import { agentSelected } from '../queue/decision-event.js';
+import { requeueDecision } from '../queue/decision-event.js';
 import { InquiriesRepository } from '../queue/inquiries.repository.js';
 import { AgentsRepository } from './agents.repository.js';
 
@@ -54,7 +54,7 @@ export class AgentsService {
       if (!(await this.agents.lockForDelete(manager, agentId))) throw new RpcException(ERRORS.agentNotFound);
       const requeued = await this.inquiries.requeueAgent(manager, agentId);
       const now = new Date();
-      await this.outbox.add(manager, requeued.map((i) => agentSelected(i.roomId, null, i.departmentId, i.version, now)));
+      await this.outbox.add(manager, requeued.map((i) => requeueDecision(i.roomId, i.departmentId, i.version, now)));
       await this.agents.delete(manager, agentId);
     });
     this.capacity.changed();

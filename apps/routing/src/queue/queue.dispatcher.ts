@@ -10,7 +10,7 @@ import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { STRATEGIES } from '../assignment/strategies.js';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
 import { ROUTING_LOCKS } from '../database/database.module.js';
-import { agentSelected } from './decision-event.js';
+import { assignDecision } from './decision-event.js';
 import type { InquiryEntity } from './inquiry.entity.js';
 import { InquiriesRepository } from './inquiries.repository.js';
 
@@ -168,7 +168,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       assigned.map((p) => {
         const version = versions.get(p.inquiry.id);
         if (version === undefined) throw new Error(`inquiry ${p.inquiry.id} was not queued any more under the dispatch lock`);
-        return agentSelected(p.inquiry.roomId, { _id: p.choice.agent.id, username: usernames.get(p.choice.agent.id)! }, departmentOf(p), version, at);
+        return assignDecision(p.inquiry.roomId, { _id: p.choice.agent.id, username: usernames.get(p.choice.agent.id)! }, departmentOf(p), version, at);
       }),
     );
     return assigned.map((p) => ({ agentId: p.choice.agent.id, version: versions.get(p.inquiry.id)! }));

@@ -9,7 +9,7 @@ import { CapacityRepository, type Released } from '../assignment/capacity.reposi
 import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { STRATEGIES } from '../assignment/strategies.js';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
-import { agentSelected } from '../queue/decision-event.js';
+import { requeueDecision } from '../queue/decision-event.js';
 import { InquiriesRepository, type NewInquiry } from '../queue/inquiries.repository.js';
 import { ReservationsRepository } from './reservations.repository.js';
 
@@ -209,7 +209,7 @@ export class ReservationsService {
       const now = new Date();
       const decisions: OutboxMessage[] = back
         .filter((b) => b.bump)
-        .map((b) => agentSelected(rows.find((r) => r.id === b.id)!.roomId, null, b.departmentId, versions.find((v) => v.id === b.id)!.version, now));
+        .map((b) => requeueDecision(rows.find((r) => r.id === b.id)!.roomId, b.departmentId, versions.find((v) => v.id === b.id)!.version, now));
       await this.outbox.add(manager, decisions);
       this.outcomes.inc({ outcome: 'confirmed' }, taken.length);
       this.outcomes.inc({ outcome: 'queued' }, back.length);
