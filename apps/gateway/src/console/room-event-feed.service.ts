@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@livechat/contracts';
-import { natsConnectionOptions, PULL_SESSION_BACKOFF, PULL_TIMING, Runner, type NextPass } from '@livechat/common';
+import { natsConnectionOptions, PULL_SESSION_BACKOFF, PULL_TIMING, pullOptions, Runner, type NextPass } from '@livechat/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { RoomEventBuffer } from './room-event-buffer.js';
 
@@ -74,11 +74,7 @@ export class RoomEventFeed implements OnApplicationBootstrap, OnApplicationShutd
       });
       // Short pulls with heartbeats, as the durable consumers: when the node holding this
       // consumer dies, the client notices within seconds and creates it again elsewhere.
-      this.messages = await consumer.consume({
-        max_messages: this.buffer.capacity,
-        expires: PULL_TIMING.expiresMs,
-        idle_heartbeat: PULL_TIMING.idleHeartbeatMs,
-      });
+      this.messages = await consumer.consume(pullOptions(this.buffer.capacity));
       if (this.feed.stopping) return undefined;
       this.consuming = true;
       this.logger.log(`following stream ${stream} from sequence ${start}`);

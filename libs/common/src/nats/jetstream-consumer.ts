@@ -32,6 +32,11 @@ const SECOND_NS = 1_000_000_000;
  */
 export const PULL_TIMING = { expiresMs: 1_000, idleHeartbeatMs: 500, apiTimeoutMs: 1_000 } as const;
 
+/** The options of a pull session (`consume()`) of at most `maxMessages` in hand, with PULL_TIMING. */
+export function pullOptions(maxMessages: number): { max_messages: number; expires: number; idle_heartbeat: number } {
+  return { max_messages: maxMessages, expires: PULL_TIMING.expiresMs, idle_heartbeat: PULL_TIMING.idleHeartbeatMs };
+}
+
 /** The pauses before a pull session that failed to start (or broke) is started again. */
 export const PULL_SESSION_BACKOFF = { firstMs: 200, maxMs: 5_000 } as const;
 
@@ -163,11 +168,7 @@ export class DurableConsumer {
     if (this.session.failures > 0) await this.ensureConsumer().catch(() => undefined);
     const js = jetstream(this.nc, { timeout: PULL_TIMING.apiTimeoutMs });
     const consumer = await js.consumers.get(this.options.stream, this.options.durable);
-    this.messages = await consumer.consume({
-      max_messages: Math.max(10, this.handler.maxBatch * 2),
-      expires: PULL_TIMING.expiresMs,
-      idle_heartbeat: PULL_TIMING.idleHeartbeatMs,
-    });
+    this.messages = await consumer.consume(pullOptions(Math.max(10, this.handler.maxBatch * 2)));
     void this.logNotifications(this.messages);
     this.session.healthy();
     for await (const msg of this.messages) {
