@@ -43,7 +43,7 @@ describe('the conversation service under concurrency (integration: real database
     outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 60_000 });
     markdown = new MarkdownParser({ budgetMs: 2_000, threads: 2, workerUrl: new URL('../../apps/rooms/src/messages/markdown/markdown.worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] });
     const clock: Clock = { now: () => new Date() };
-    service = new MessagesService(dataSource, new MessagesRepository(dataSource, pool), new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity)), outbox, markdown, clock);
+    service = new MessagesService(new MessagesRepository(dataSource, pool), new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity)), outbox, markdown, clock);
   });
 
   afterAll(async () => {

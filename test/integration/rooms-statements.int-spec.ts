@@ -155,7 +155,7 @@ describe('rooms repositories (integration: real database, migrations)', () => {
       const older = await openRoom(undefined, new Date(Date.now() - 2_000));
       const newer = await openRoom(undefined, new Date(Date.now() - 1_000));
       const at = new Date().toISOString();
-      await dataSource.transaction((m) => rooms.applyAssignments(m, [older, newer].map((r) => ({
+      await dataSource.transaction((m) => rooms.applyDecisions(m, [older, newer].map((r) => ({
         eventId: randomId(), roomId: r.id, agent: { _id: agent, username: agent }, version: 1, occurredAt: at,
       }))));
       const page = await rooms.page({ servedBy: [agent], open: true }, { count: 1, offset: 0 });
@@ -168,7 +168,7 @@ describe('rooms repositories (integration: real database, migrations)', () => {
     it('applies a newer decision to an open room only, and clears servedBy when the agent is null', async () => {
       const room = await openRoom();
       const decide = (version: number, agent: { _id: string; username: string } | null) =>
-        dataSource.transaction((m) => rooms.applyAssignments(m, [{ eventId: randomId(), roomId: room.id, agent, version, departmentId: 'dep', occurredAt: new Date().toISOString() }]));
+        dataSource.transaction((m) => rooms.applyDecisions(m, [{ eventId: randomId(), roomId: room.id, agent, version, departmentId: 'dep', occurredAt: new Date().toISOString() }]));
       const [applied] = await decide(2, { _id: 'a1', username: 'alice' });
       expect(applied.room).toMatchObject({ servedById: 'a1', servedByUsername: 'alice', usersCount: 2, assignmentVersion: 2, departmentId: 'dep' });
       expect(applied.room.updatedAt.getTime()).toBeGreaterThan(room.updatedAt.getTime());

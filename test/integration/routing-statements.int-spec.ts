@@ -15,6 +15,7 @@ import { InquiryEntity } from '../../apps/routing/src/queue/inquiry.entity.js';
 import { ReservationsRepository, type NewReservation } from '../../apps/routing/src/reservations/reservations.repository.js';
 import { SettingEntity } from '../../apps/routing/src/settings/setting.entity.js';
 import { SettingsService } from '../../apps/routing/src/settings/settings.service.js';
+import { CapacitySignal } from '../../apps/routing/src/assignment/capacity.signal.js';
 import { TestDatabase } from '../../harness/database.js';
 import { serviceSchema } from './service-schema.js';
 
@@ -46,7 +47,7 @@ describe('routing repositories (integration: real database, migrations)', () => 
     capacity = new CapacityRepository();
     tokens = new AgentTokensRepository(dataSource);
     snapshot = new AgentPoolRepository(dataSource, pool);
-    settings = new SettingsService(dataSource.getRepository(SettingEntity));
+    settings = new SettingsService(dataSource.getRepository(SettingEntity), new CapacitySignal());
   });
 
   afterAll(async () => {

@@ -1,11 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { QUEUES, STREAMS } from '@livechat/contracts';
-import { CLOCK, NatsModule, NatsRpcClientModule, OutboxModule, systemClock } from '@livechat/common';
+import { CLOCK, durableConsumers, NatsModule, NatsRpcClientModule, OutboxModule, systemClock } from '@livechat/common';
 import { ROOMS_CONFIG, type RoomsConfig } from './config/rooms.config.js';
 import { roomsDatabase } from './database/database.module.js';
 import { ROOMS_LOCKS } from './database/rooms-locks.js';
 import { RoomsController } from './rooms/rooms.controller.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
+import { RoomOpeningService } from './rooms/room-opening.service.js';
+import { RoomsMetrics } from './rooms/rooms.metrics.js';
 import { RoomsService } from './rooms/rooms.service.js';
 import { RoutingClient } from './routing-client/routing.client.js';
 import { VisitorsController } from './visitors/visitors.controller.js';
@@ -36,6 +38,7 @@ export class AppModule {
       ],
       controllers: [VisitorsController, RoomsController, MessagesController],
       providers: [
+        ...durableConsumers({ ackWaitSeconds: config.CONSUMER_ACK_WAIT_SECONDS, maxBatch: config.CONSUMER_MAX_BATCH, replicas: config.NATS_STREAM_REPLICAS }),
         { provide: ROOMS_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: MARKDOWN_OPTIONS, useValue: { budgetMs: config.MARKDOWN_BUDGET_MS, threads: config.MARKDOWN_THREADS } },
@@ -45,6 +48,8 @@ export class AppModule {
         VisitorsRepository,
         VisitorsService,
         RoomsRepository,
+        RoomsMetrics,
+        RoomOpeningService,
         RoomsService,
         RoutingClient,
         RoutingDecisionsConsumer,

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { QUEUES, STREAMS } from '@livechat/contracts';
-import { NatsModule, NatsRpcClientModule, OutboxModule } from '@livechat/common';
+import { durableConsumers, NatsModule, NatsRpcClientModule, OutboxModule } from '@livechat/common';
 import { AdmissionController } from './admission/admission.controller.js';
 import { AdmissionService } from './admission/admission.service.js';
 import { AgentsController } from './agents/agents.controller.js';
@@ -8,6 +8,7 @@ import { AgentsRepository } from './agents/agents.repository.js';
 import { AgentsService } from './agents/agents.service.js';
 import { AgentPoolRepository } from './assignment/agent-pool.repository.js';
 import { CapacityRepository } from './assignment/capacity.repository.js';
+import { CapacitySignal } from './assignment/capacity.signal.js';
 import { ROUTING_CONFIG, type RoutingConfig } from './config/routing.config.js';
 import { AgentTokensRepository } from './credentials/agent-tokens.repository.js';
 import { CredentialsController } from './credentials/credentials.controller.js';
@@ -51,6 +52,7 @@ export class AppModule {
       ],
       controllers: [AdmissionController, AgentsController, CredentialsController, DepartmentsController, SettingsController, InquiriesController, ReservationsController, WidgetController],
       providers: [
+        ...durableConsumers({ ackWaitSeconds: config.CONSUMER_ACK_WAIT_SECONDS, maxBatch: config.CONSUMER_MAX_BATCH, replicas: config.NATS_STREAM_REPLICAS }),
         { provide: ROUTING_CONFIG, useValue: config },
         SettingsService,
         AgentPoolRepository,
@@ -67,6 +69,7 @@ export class AppModule {
         CredentialsService,
         WidgetConfigService,
         CapacityRepository,
+        CapacitySignal,
         ReservationsRepository,
         ReservationsService,
         ReservationSweeper,

@@ -65,9 +65,9 @@ export interface Reservation {
 }
 
 export type AdmitRoomReply =
-  | { decision: 'open'; departmentId?: string; reservation?: Reservation }
-  | { decision: 'disabled' }
-  | { decision: 'no-agent-online' };
+  | { verdict: 'open'; departmentId?: string; reservation?: Reservation }
+  | { verdict: 'disabled' }
+  | { verdict: 'no-agent-online' };
 
 /**
  * `routing.release-reservation`: rooms will never insert this room id served (the visitor's
@@ -188,11 +188,11 @@ export interface TakeInquiryCommand {
 // ── Decisions routing sends to rooms, durably (its outbox → JetStream) ──────────────────────────
 
 /**
- * `routing.agent-selected`: the room's assignment as routing now records it. `agent: null` means the
+ * `routing.decided`: the room's assignment as routing now records it. `agent: null` means the
  * room went back to the queue (its agent was deleted). `version` grows with every change of one
  * room's assignment, so rooms applies each decision once and never an older one over a newer.
  */
-export interface AgentSelectedEvent {
+export interface RoutingDecision {
   eventId: string;
   roomId: string;
   agent: UserRef | null;

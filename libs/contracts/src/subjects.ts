@@ -48,7 +48,7 @@ export const ROUTING_COMMANDS = {
 
 /** Internal event: routing's assignment decisions, consumed by rooms. */
 export const ROUTING_EVENTS = {
-  agentSelected: 'routing.agent-selected',
+  decided: 'routing.decided',
 } as const;
 
 /** Durable JetStream consumers, one per consuming service, shared by all its replicas. */
@@ -87,6 +87,6 @@ export const STREAMS = {
   },
   decisions: {
     name: 'LIVECHAT_ROUTING',
-    subjects: [ROUTING_EVENTS.agentSelected],
+    subjects: [ROUTING_EVENTS.decided],
   },
 } as const;

@@ -2,9 +2,12 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@livechat/contracts';
-import { natsConnectionOptions, PULL_TIMING } from '@livechat/common';
+import { natsConnectionOptions, PULL_SESSION_BACKOFF, PULL_TIMING, pullOptions, Runner, type NextPass } from '@livechat/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { RoomEventBuffer } from './room-event-buffer.js';
+
+/** How long after a session that ended without an error the next one starts. */
+const NEXT_SESSION_MS = 100;
 
 /**
  * Feeds the console's RoomEventBuffer from the `LIVECHAT` stream with an ordered consumer: an
@@ -19,9 +22,11 @@ export class RoomEventFeed implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('ConsoleFeed');
   private nc: NatsConnection | null = null;
   private messages: ConsumerMessages | null = null;
-  private loop: Promise<void> | null = null;
-  private stopped = false;
-  private wake: (() => void) | null = null;
+  /** The stream does not exist until rooms has started once; NATS may be away. */
+  private readonly feed = new Runner(
+    { name: 'room events feed', logger: this.logger, backoff: PULL_SESSION_BACKOFF, describe: String },
+    () => this.follow(),
+  );
   private consuming = false;
   private natsUp = true;
 
@@ -36,80 +41,59 @@ export class RoomEventFeed implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    this.loop = this.run();
+    this.feed.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
+    const stopped = this.feed.stop();
     await this.messages?.close().catch(() => undefined);
     // Nothing to flush: the console only reads (the server drops the ephemeral consumer after its
     // inactivity threshold). Closing also fails a JetStream request the loop may be waiting on.
     await this.nc?.close().catch(() => undefined);
     // A connection attempt in progress cannot be cancelled: the shutdown does not wait for it.
-    await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      try {
-        const nc = await this.connection();
-        const stream = STREAMS.events.name;
-        const { state } = await (await jetstreamManager(nc)).streams.info(stream);
-        if (this.buffer.lastSeq > state.last_seq) this.buffer.clear(); // the stream was recreated
-        const start =
-          this.buffer.lastSeq > 0
-            ? this.buffer.lastSeq + 1
-            : Math.max(1, state.first_seq, state.last_seq - this.buffer.capacity + 1);
-        const consumer = await jetstream(nc, { timeout: PULL_TIMING.apiTimeoutMs }).consumers.get(stream, {
-          deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: start,
-        });
-        // Short pulls with heartbeats, as the durable consumers: when the node holding this
-        // consumer dies, the client notices within seconds and creates it again elsewhere.
-        this.messages = await consumer.consume({
-          max_messages: this.buffer.capacity,
-          expires: PULL_TIMING.expiresMs,
-          idle_heartbeat: PULL_TIMING.idleHeartbeatMs,
-        });
-        if (this.stopped) break;
-        this.consuming = true;
-        this.logger.log(`following stream ${stream} from sequence ${start}`);
-        failures = 0;
-        for await (const msg of this.messages) {
-          let event: unknown;
-          try {
-            event = msg.json();
-          } catch {
-            this.logger.warn(`${msg.subject} #${msg.seq}: not JSON, skipped`);
-            continue;
-          }
-          this.buffer.add(msg.seq, event);
+  /**
+   * One session: from the sequence after the last event taken (or the stream's last `capacity`
+   * messages), events into the buffer until the session ends; then another, shortly.
+   */
+  private async follow(): Promise<NextPass> {
+    try {
+      const nc = await this.connection();
+      const stream = STREAMS.events.name;
+      const { state } = await (await jetstreamManager(nc)).streams.info(stream);
+      if (this.buffer.lastSeq > state.last_seq) this.buffer.clear(); // the stream was recreated
+      const start =
+        this.buffer.lastSeq > 0
+          ? this.buffer.lastSeq + 1
+          : Math.max(1, state.first_seq, state.last_seq - this.buffer.capacity + 1);
+      const consumer = await jetstream(nc, { timeout: PULL_TIMING.apiTimeoutMs }).consumers.get(stream, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: start,
+      });
+      // Short pulls with heartbeats, as the durable consumers: when the node holding this
+      // consumer dies, the client notices within seconds and creates it again elsewhere.
+      this.messages = await consumer.consume(pullOptions(this.buffer.capacity));
+      if (this.feed.stopping) return undefined;
+      this.consuming = true;
+      this.logger.log(`following stream ${stream} from sequence ${start}`);
+      this.feed.healthy();
+      for await (const msg of this.messages) {
+        let event: unknown;
+        try {
+          event = msg.json();
+        } catch {
+          this.logger.warn(`${msg.subject} #${msg.seq}: not JSON, skipped`);
+          continue;
         }
-      } catch (err) {
-        if (this.stopped) break;
-        failures += 1;
-        // The stream does not exist until rooms has started once; NATS may be away.
-        if (failures === 1 || failures % 20 === 0) this.logger.warn(`room events unavailable, retrying: ${String(err)}`);
-      } finally {
-        this.consuming = false;
-        this.messages = null;
+        this.buffer.add(msg.seq, event);
       }
-      if (!this.stopped) await this.pause(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
+    } finally {
+      this.consuming = false;
+      this.messages = null;
     }
-  }
-
-  /** Waits `ms` before the next attempt, or less when the application shuts down. */
-  private pause(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    }).finally(() => (this.wake = null));
+    return { afterMs: NEXT_SESSION_MS };
   }
 
   private async connection(): Promise<NatsConnection> {
@@ -123,7 +107,7 @@ export class RoomEventFeed implements OnApplicationBootstrap, OnApplicationShutd
       }
     })();
     this.natsUp = true;
-    if (this.stopped) await nc.close();
+    if (this.feed.stopping) await nc.close();
     return nc;
   }
 }

@@ -19,7 +19,7 @@ import {
   type SyncMessagesReply,
 } from '@livechat/contracts';
 import { CLOCK, Outbox, type Clock } from '@livechat/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { RoomEntity } from '../rooms/room.entity.js';
 import { VisitorsRepository } from '../visitors/visitors.repository.js';
 import { afterDelete, afterEdit, afterNewMessage, agentMessage, editedMessage, nextInstant, visitorMessage, type Writer } from './conversation.js';
@@ -48,7 +48,6 @@ export const SYNC_PAGE = { max: 100, bytes: 512 * 1024 } as const;
 @Injectable()
 export class MessagesService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly messages: MessagesRepository,
     private readonly visitors: VisitorsRepository,
     private readonly outbox: Outbox,
@@ -59,14 +58,13 @@ export class MessagesService {
   /** A visitor writes in their open room. A retry with the same `_id` answers the stored message and changes nothing. */
   async send(cmd: SendMessageCommand): Promise<MessageReply> {
     const md = await this.markdown.parse(checkedText(cmd.msg));
-    const stored = await this.dataSource.transaction(async (manager) => {
+    const stored = await this.outbox.transaction(async (manager) => {
       const locked = await this.messages.lockVisitorRoom(manager, cmd.rid, cmd.token);
       if (!locked) return null;
       const message = visitorMessage(locked.room, locked.visitorName, { id: cmd._id, msg: cmd.msg, md }, nextInstant(locked.room, this.clock.now()));
       return this.store(manager, locked.room, message, 'visitor', { clientId: !!cmd._id, closed: ERRORS.roomClosed });
     });
     if (!stored) throw await this.notTheirRoom(cmd.token);
-    if (stored.inserted) this.outbox.flush();
     return { message: toMessage(stored.message) };
   }
 
@@ -76,13 +74,12 @@ export class MessagesService {
    */
   async sendAsAgent(cmd: SendAgentMessageCommand): Promise<MessageReply> {
     const md = await this.markdown.parse(checkedText(cmd.msg));
-    const stored = await this.dataSource.transaction(async (manager) => {
+    const stored = await this.outbox.transaction(async (manager) => {
       const room = await this.messages.lockRoom(manager, cmd.rid);
       if (!room || room.servedById !== cmd.agent._id) throw new RpcException(ERRORS.notAllowed);
       const message = agentMessage(room.id, cmd.agent, { id: cmd._id, msg: cmd.msg, md }, nextInstant(room, this.clock.now()));
       return this.store(manager, room, message, 'agent', { clientId: !!cmd._id, closed: ERRORS.notAllowed });
     });
-    if (stored.inserted) this.outbox.flush();
     return { message: toMessage(stored.message) };
   }
 
@@ -133,7 +130,7 @@ export class MessagesService {
   /** A visitor edits one of their own messages in their open room. */
   async edit(cmd: EditMessageCommand): Promise<MessageReply> {
     const md = await this.markdown.parse(checkedText(cmd.msg));
-    const edited = await this.dataSource.transaction(async (manager) => {
+    const edited = await this.outbox.transaction(async (manager) => {
       const own = await this.ownMessage(manager, cmd);
       if (!own) return null;
       const { room, message } = own;
@@ -144,13 +141,12 @@ export class MessagesService {
       return next;
     });
     if (!edited) throw await this.notTheirRoom(cmd.token);
-    this.outbox.flush();
     return { message: toMessage(edited) };
   }
 
   /** A visitor deletes one of their own messages in their open room: it leaves the history, `msgs` drops by one. */
   async delete(cmd: DeleteMessageCommand): Promise<DeleteMessageReply> {
-    const deletedAt = await this.dataSource.transaction(async (manager) => {
+    const deletedAt = await this.outbox.transaction(async (manager) => {
       const own = await this.ownMessage(manager, cmd);
       if (!own) return null;
       const { room, message } = own;
@@ -162,7 +158,6 @@ export class MessagesService {
       return at;
     });
     if (!deletedAt) throw await this.notTheirRoom(cmd.token);
-    this.outbox.flush();
     return { message: { _id: cmd.messageId, ts: deletedAt.toISOString() } };
   }
 

@@ -16,15 +16,19 @@ import {
   type VisitorSessionCommand,
   type VisitorSessionReply,
 } from '@livechat/contracts';
+import { RoomOpeningService } from './room-opening.service.js';
 import { RoomsService } from './rooms.service.js';
 
 @Controller()
 export class RoomsController {
-  constructor(private readonly rooms: RoomsService) {}
+  constructor(
+    private readonly opening: RoomOpeningService,
+    private readonly rooms: RoomsService,
+  ) {}
 
   @MessagePattern(ROOMS_COMMANDS.getOrOpenRoom)
   getOrOpen(@Payload() cmd: GetOrOpenRoomCommand): Promise<GetOrOpenRoomReply> {
-    return this.rooms.getOrOpen(cmd);
+    return this.opening.getOrOpen(cmd);
   }
 
   @MessagePattern(ROOMS_COMMANDS.closeRoom)

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { InjectRepository } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import type { AgentSelectedEvent } from '@livechat/contracts';
+import type { RoutingDecision } from '@livechat/contracts';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROOMS_LOCKS } from '../database/rooms-locks.js';
 import { RoomEntity } from './room.entity.js';
@@ -166,7 +166,7 @@ export class RoomsRepository {
    * decision's time; `_updatedAt` the later of it and just after the room's last change. The rooms must be
    * distinct. Answers each changed room as it now is, with the decision that changed it.
    */
-  async applyAssignments(manager: EntityManager, decisions: AgentSelectedEvent[]): Promise<{ room: RoomEntity; decision: AgentSelectedEvent }[]> {
+  async applyDecisions(manager: EntityManager, decisions: RoutingDecision[]): Promise<{ room: RoomEntity; decision: RoutingDecision }[]> {
     const rows: (RoomEntity & { decisionIndex: number })[] = await sql(manager,
       `UPDATE rooms.rooms AS r
           SET served_by_id = d.agent_id, served_by_username = d.agent_username,

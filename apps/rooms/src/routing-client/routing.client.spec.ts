@@ -26,9 +26,9 @@ const config = { ADMISSION_TIMEOUT_MS: 1_000, RPC_TIMEOUT_MS: 5_000 } as RoomsCo
 
 describe('RoutingClient.admit', () => {
   it("asks again when a request got no answer in time (lost with a NATS node), and follows routing's answer", async () => {
-    const { nc, request } = rpcAnswering(lostWithANode(), { decision: 'no-agent-online' });
+    const { nc, request } = rpcAnswering(lostWithANode(), { verdict: 'no-agent-online' });
     const reply = await new RoutingClient(nc, config).admit(cmd({ departmentId: 'sales' }));
-    expect(reply).toEqual({ decision: 'no-agent-online' });
+    expect(reply).toEqual({ verdict: 'no-agent-online' });
     expect(request).toHaveBeenCalledTimes(2);
     expect(request.mock.calls.map((call) => [call[0], call[2]])).toEqual([
       [ROUTING_COMMANDS.admitRoom, 1_000],
@@ -37,20 +37,20 @@ describe('RoutingClient.admit', () => {
   });
 
   it("asks again after no responders (routing's replicas subscribing again on a live node)", async () => {
-    const { nc, request } = rpcAnswering(noResponders(), { decision: 'disabled' });
-    expect(await new RoutingClient(nc, config).admit(cmd())).toEqual({ decision: 'disabled' });
+    const { nc, request } = rpcAnswering(noResponders(), { verdict: 'disabled' });
+    expect(await new RoutingClient(nc, config).admit(cmd())).toEqual({ verdict: 'disabled' });
     expect(request).toHaveBeenCalledTimes(2);
   });
 
   it("opens in the visitor's department without the checks when routing stays silent (it is down)", async () => {
     const { nc, request } = rpcAnswering(lostWithANode(), lostWithANode());
-    expect(await new RoutingClient(nc, config).admit(cmd({ departmentId: 'sales' }))).toEqual({ decision: 'open', departmentId: 'sales' });
+    expect(await new RoutingClient(nc, config).admit(cmd({ departmentId: 'sales' }))).toEqual({ verdict: 'open', departmentId: 'sales' });
     expect(request).toHaveBeenCalledTimes(2);
   });
 
   it('opens without the checks when no routing replica is there at all', async () => {
     const { nc } = rpcAnswering(noResponders(), noResponders());
-    expect(await new RoutingClient(nc, config).admit(cmd())).toEqual({ decision: 'open' });
+    expect(await new RoutingClient(nc, config).admit(cmd())).toEqual({ verdict: 'open' });
   });
 
   it("passes routing's own error on at once, without asking again", async () => {

@@ -49,7 +49,7 @@ export class RoutingClient {
           continue;
         }
         this.logger.warn(`routing did not answer admit-room (${code}) ${attempt} times: opening without the agent checks`);
-        return cmd.departmentId ? { decision: 'open', departmentId: cmd.departmentId } : { decision: 'open' };
+        return cmd.departmentId ? { verdict: 'open', departmentId: cmd.departmentId } : { verdict: 'open' };
       }
     }
   }

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, ROOM_EVENTS, type RegisterVisitorCommand, type VisitorReply } from '@livechat/contracts';
 import { CLOCK, Outbox, type Clock } from '@livechat/common';
-import { DataSource } from 'typeorm';
 import { roomEvent } from '../rooms/room-event.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { RoutingClient } from '../routing-client/routing.client.js';
@@ -12,7 +11,6 @@ import { VisitorsRepository } from './visitors.repository.js';
 @Injectable()
 export class VisitorsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly visitors: VisitorsRepository,
     private readonly rooms: RoomsRepository,
     private readonly routing: RoutingClient,
@@ -28,8 +26,7 @@ export class VisitorsService {
       if (!departmentId) throw new RpcException(ERRORS.invalidDepartment);
     }
     const now = this.clock.now();
-    let renamed = false;
-    const visitor = await this.dataSource.transaction(async (manager) => {
+    const visitor = await this.outbox.transaction(async (manager) => {
       // Reference behaviour: a new token whose phone matches a known visitor updates that visitor,
       // who keeps their token.
       let token = cmd.token;
@@ -43,13 +40,9 @@ export class VisitorsService {
       );
       // SPEC §8: the rename of their open room is published (room.renamed), with the room as it now is.
       const room = cmd.name ? await this.rooms.renameOpenRoom(manager, saved.id, cmd.name, now) : null;
-      if (room) {
-        await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.renamed, room, room.updatedAt)]);
-        renamed = true;
-      }
+      if (room) await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.renamed, room, room.updatedAt)]);
       return saved;
     });
-    if (renamed) this.outbox.flush();
     return { visitor: toVisitor(visitor) };
   }
 

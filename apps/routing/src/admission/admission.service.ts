@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AdmitRoomCommand, AdmitRoomReply } from '@livechat/contracts';
 import { DataSource } from 'typeorm';
 import { AgentPoolRepository } from '../assignment/agent-pool.repository.js';
+import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { STRATEGIES } from '../assignment/strategies.js';
-import { QueueDispatcher } from '../queue/queue.dispatcher.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 
 /**
@@ -20,26 +20,26 @@ export class AdmissionService {
     private readonly dataSource: DataSource,
     private readonly pools: AgentPoolRepository,
     private readonly reservations: ReservationsService,
-    private readonly queue: QueueDispatcher,
+    private readonly capacity: CapacitySignal,
   ) {}
 
   async admit(cmd: AdmitRoomCommand): Promise<AdmitRoomReply> {
     const state = await this.pools.load(this.dataSource.manager);
     const { settings, pool } = state;
-    if (!settings.Livechat_enabled) return { decision: 'disabled' };
+    if (!settings.Livechat_enabled) return { verdict: 'disabled' };
     const departmentId = cmd.departmentId ?? (cmd.agentId ? undefined : pool.defaultDepartment());
     const online = departmentId ? pool.servingDepartment(departmentId) !== null : pool.onlineIn();
-    if (!online && !settings.Livechat_accept_chats_with_no_agents) return { decision: 'no-agent-online' };
-    const queued: AdmitRoomReply = departmentId ? { decision: 'open', departmentId } : { decision: 'open' };
+    if (!online && !settings.Livechat_accept_chats_with_no_agents) return { verdict: 'no-agent-online' };
+    const queued: AdmitRoomReply = departmentId ? { verdict: 'open', departmentId } : { verdict: 'open' };
     const strategy = STRATEGIES[settings.Livechat_Routing_Method];
     // Manual_Selection serves nothing at once, not even a preferred agent (the reference queues such a
     // room too): the queue gives the room to that agent, or an operator takes it.
     if (!strategy.automatic) return queued;
     if (pool.canServeAnyOf(strategy, state.waiting)) {
-      this.queue.request();
+      this.capacity.changed();
       return queued;
     }
     const served = await this.reservations.reserve(state, cmd, departmentId);
-    return served ? { decision: 'open', ...served } : queued;
+    return served ? { verdict: 'open', ...served } : queued;
   }
 }

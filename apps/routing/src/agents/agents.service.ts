@@ -2,26 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type Agent, type AgentLivechatStatus, type AgentPresence, type CreateAgentCommand } from '@livechat/contracts';
 import { Outbox } from '@livechat/common';
-import { DataSource } from 'typeorm';
+import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { lockDispatch } from '../database/routing-locks.js';
-import { agentSelected } from '../queue/decision-event.js';
+import { requeueDecision } from '../queue/decision-event.js';
 import { InquiriesRepository } from '../queue/inquiries.repository.js';
-import { QueueDispatcher } from '../queue/queue.dispatcher.js';
 import { AgentsRepository } from './agents.repository.js';
 
 @Injectable()
 export class AgentsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly agents: AgentsRepository,
     private readonly inquiries: InquiriesRepository,
-    private readonly queue: QueueDispatcher,
+    private readonly capacity: CapacitySignal,
     private readonly outbox: Outbox,
   ) {}
 
   async create(cmd: CreateAgentCommand): Promise<{ user: { _id: string; username: string } }> {
     const agent = await this.agents.upsert(cmd);
-    this.queue.request();
+    this.capacity.changed();
     return { user: { _id: agent.id, username: agent.username } };
   }
 
@@ -35,12 +33,12 @@ export class AgentsService {
 
   async setAvailability(agentId: string, statusLivechat: AgentLivechatStatus): Promise<void> {
     if (!(await this.agents.setStatus({ statusLivechat }, agentId))) throw new RpcException(ERRORS.agentNotFound);
-    this.queue.request();
+    this.capacity.changed();
   }
 
   async setPresence(agentId: string, status: AgentPresence): Promise<void> {
     if (!(await this.agents.setStatus({ status }, agentId))) throw new RpcException(ERRORS.agentNotFound);
-    this.queue.request();
+    this.capacity.changed();
   }
 
   /**
@@ -51,15 +49,14 @@ export class AgentsService {
    * requeued by ReservationsService).
    */
   async delete(agentId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.outbox.transaction(async (manager) => {
       await lockDispatch(manager);
       if (!(await this.agents.lockForDelete(manager, agentId))) throw new RpcException(ERRORS.agentNotFound);
       const requeued = await this.inquiries.requeueAgent(manager, agentId);
       const now = new Date();
-      await this.outbox.add(manager, requeued.map((i) => agentSelected(i.roomId, null, i.departmentId, i.version, now)));
+      await this.outbox.add(manager, requeued.map((i) => requeueDecision(i.roomId, i.departmentId, i.version, now)));
       await this.agents.delete(manager, agentId);
     });
-    this.outbox.flush();
-    this.queue.request();
+    this.capacity.changed();
   }
 }

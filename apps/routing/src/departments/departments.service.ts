@@ -3,7 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type Department, type SaveDepartmentCommand, type SaveDepartmentReply } from '@livechat/contracts';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AgentsRepository } from '../agents/agents.repository.js';
-import { QueueDispatcher } from '../queue/queue.dispatcher.js';
+import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { DepartmentsRepository } from './departments.repository.js';
 
 @Injectable()
@@ -12,7 +12,7 @@ export class DepartmentsService {
     private readonly dataSource: DataSource,
     private readonly departments: DepartmentsRepository,
     private readonly agents: AgentsRepository,
-    private readonly queue: QueueDispatcher,
+    private readonly capacity: CapacitySignal,
   ) {}
 
   resolve(idOrName: string): Promise<string | null> {
@@ -46,7 +46,7 @@ export class DepartmentsService {
         throw err;
       });
     // New members, a raised limit or a new fallback may make agents eligible for waiting rooms.
-    this.queue.request();
+    this.capacity.changed();
     return reply;
   }
 }

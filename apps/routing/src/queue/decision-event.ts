@@ -1,9 +1,18 @@
 import { randomId, type OutboxMessage } from '@livechat/common';
-import { ROUTING_EVENTS, type AgentSelectedEvent, type UserRef } from '@livechat/contracts';
+import { ROUTING_EVENTS, type RoutingDecision, type UserRef } from '@livechat/contracts';
 
-/** The outbox message that tells rooms a room's assignment (agent null: back in the queue). */
-export function agentSelected(roomId: string, agent: UserRef | null, departmentId: string | null, version: number, at: Date): OutboxMessage {
-  const event: AgentSelectedEvent = { eventId: randomId(), roomId, agent, version, occurredAt: at.toISOString() };
+/** The decision that tells rooms the agent now serving a room. */
+export function assignDecision(roomId: string, agent: UserRef, departmentId: string | null, version: number, at: Date): OutboxMessage {
+  return decision(roomId, agent, departmentId, version, at);
+}
+
+/** The decision that tells rooms a room went back to the queue (its agent was deleted): rooms clears its servedBy. */
+export function requeueDecision(roomId: string, departmentId: string | null, version: number, at: Date): OutboxMessage {
+  return decision(roomId, null, departmentId, version, at);
+}
+
+function decision(roomId: string, agent: UserRef | null, departmentId: string | null, version: number, at: Date): OutboxMessage {
+  const event: RoutingDecision = { eventId: randomId(), roomId, agent, version, occurredAt: at.toISOString() };
   if (departmentId) event.departmentId = departmentId;
-  return { eventId: event.eventId, subject: ROUTING_EVENTS.agentSelected, payload: event };
+  return { eventId: event.eventId, subject: ROUTING_EVENTS.decided, payload: event };
 }

@@ -1,74 +1,63 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS, type RoutingSettings } from '@livechat/contracts';
-import { Outbox, outsideRequest } from '@livechat/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Outbox, Runner, type NextPass } from '@livechat/common';
+import type { EntityManager } from 'typeorm';
 import type { AgentPool, Choice } from '../assignment/agent-pool.js';
 import { capacityOf } from '../assignment/agent-pool.js';
 import { AgentPoolRepository } from '../assignment/agent-pool.repository.js';
 import { CapacityRepository } from '../assignment/capacity.repository.js';
+import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { STRATEGIES } from '../assignment/strategies.js';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
 import { lockDispatch, tryLockDispatch } from '../database/routing-locks.js';
-import { agentSelected } from './decision-event.js';
+import { assignDecision } from './decision-event.js';
 import type { InquiryEntity } from './inquiry.entity.js';
 import { InquiriesRepository } from './inquiries.repository.js';
 
 const PAGE = 500;
 
+/** A failed pass is tried again 200 ms later. */
+const PASS_RETRY = { firstMs: 200, maxMs: 200 } as const;
+
 /**
- * Serves the queue. Every change that can free or add capacity calls `request()`; requests that
- * arrive while a pass runs fold into one more pass. A pass holds the dispatch advisory lock, so
- * passes of all replicas run one at a time and the queue is served strictly oldest first; capacity
- * is still taken by a conditional UPDATE, so no agent ever goes over their limit.
+ * Serves the queue. Every change that can free or add capacity says so (CapacitySignal) and a pass
+ * runs; changes that arrive while a pass runs fold into one more pass. A pass holds the dispatch
+ * advisory lock, so passes of all replicas run one at a time and the queue is served strictly oldest
+ * first; capacity is still taken by a conditional UPDATE, so no agent ever goes over their limit.
  */
 @Injectable()
 export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Queue');
-  private dirty = false;
-  private running: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private readonly passes: Runner;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly inquiries: InquiriesRepository,
     private readonly pools: AgentPoolRepository,
     private readonly capacity: CapacityRepository,
     private readonly outbox: Outbox,
-    @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
-  ) {}
+    signal: CapacitySignal,
+    @Inject(ROUTING_CONFIG) config: RoutingConfig,
+  ) {
+    // The periodic pass is a safety net only: changes serve the queue; it catches what a crashed replica left.
+    this.passes = new Runner(
+      { name: 'queue pass', logger: this.logger, backoff: PASS_RETRY, everyMs: config.QUEUE_SWEEP_MS, describe: String },
+      () => this.serve(),
+    );
+    signal.onChange(() => this.passes.request());
+  }
 
   onApplicationBootstrap(): void {
-    // A safety net only: events serve the queue; this catches what a crashed replica left.
-    this.timer = setInterval(() => this.request(), this.config.QUEUE_SWEEP_MS);
-    this.timer.unref();
-    this.request();
+    this.passes.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  /**
-   * Asks for a pass over the queue soon, without waiting for it. The pass runs outside the request
-   * or event that asked: it serves every waiting room, not that one.
-   */
-  request(): void {
-    this.dirty = true;
-    if (!this.running && !this.stopped) this.running = outsideRequest(() => this.drain()).finally(() => (this.running = null));
-  }
-
-  /** Runs passes until no request is pending; for tests and callers that need the effect now. */
-  async settle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.passes.stop();
   }
 
   /** Under the dispatch lock: the operator's manual take of one queued inquiry (SPEC §6). */
   async take(inquiryId: string, agentId: string): Promise<InquiryEntity> {
-    const taken = await this.dataSource.transaction(async (manager) => {
+    return this.outbox.transaction(async (manager) => {
       await lockDispatch(manager);
       const inquiry = await this.inquiries.findByIdForUpdate(manager, inquiryId);
       if (!inquiry || inquiry.status !== 'queued') throw new RpcException(ERRORS.invalidInquiry);
@@ -80,36 +69,20 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       if (!assigned) throw new RpcException(ERRORS.maxChatsReached);
       return { ...inquiry, status: 'taken' as const, agentId, version: assigned.version };
     });
-    this.outbox.flush();
-    return taken;
   }
 
-  private async drain(): Promise<void> {
-    while (this.dirty && !this.stopped) {
-      this.dirty = false;
-      try {
-        const { assigned, refused } = await this.pass();
-        if (assigned === 'busy') {
-          // What changed here may not be in the other pass's snapshot: run again after it.
-          this.dirty = true;
-          await new Promise((resolve) => setTimeout(resolve, 10));
-          continue;
-        }
-        if (assigned > 0) this.outbox.flush();
-        // An agent's capacity went elsewhere meanwhile (a room served at once by another replica):
-        // the rooms picked for them wait no longer than one more pass with a fresh snapshot.
-        if (refused) this.dirty = true;
-      } catch (err) {
-        this.logger.warn(`queue pass failed, retrying: ${String(err)}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        this.dirty = true;
-      }
-    }
+  private async serve(): Promise<NextPass> {
+    const { assigned, refused } = await this.pass();
+    // What changed here may not be in the other pass's snapshot: run again after it.
+    if (assigned === 'busy') return { afterMs: 10 };
+    // An agent's capacity went elsewhere meanwhile (a room served at once by another replica):
+    // the rooms picked for them wait no longer than one more pass with a fresh snapshot.
+    return refused ? 'again' : undefined;
   }
 
   /** One pass: every queued room, oldest first, gets the best eligible agent if there is one. */
   private pass(): Promise<{ assigned: number | 'busy'; refused: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.outbox.transaction(async (manager) => {
       // Another replica's pass holds the lock: come back shortly rather than hold a connection waiting.
       if (!(await tryLockDispatch(manager))) return { assigned: 'busy', refused: false };
       const { settings, pool } = await this.pools.load(manager);
@@ -187,7 +160,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       assigned.map((p) => {
         const version = versions.get(p.inquiry.id);
         if (version === undefined) throw new Error(`inquiry ${p.inquiry.id} was not queued any more under the dispatch lock`);
-        return agentSelected(p.inquiry.roomId, { _id: p.choice.agent.id, username: usernames.get(p.choice.agent.id)! }, departmentOf(p), version, at);
+        return assignDecision(p.inquiry.roomId, { _id: p.choice.agent.id, username: usernames.get(p.choice.agent.id)! }, departmentOf(p), version, at);
       }),
     );
     return assigned.map((p) => ({ agentId: p.choice.agent.id, version: versions.get(p.inquiry.id)! }));

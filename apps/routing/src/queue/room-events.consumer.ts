@@ -1,9 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { Injectable } from '@nestjs/common';
 import { CONSUMERS, ROOM_EVENTS, STREAMS, type RoomEvent } from '@livechat/contracts';
-import { DurableConsumer, Metrics, NATS_CONNECTION } from '@livechat/common';
+import { DurableConsumers } from '@livechat/common';
 import type { JsMsg } from '@nats-io/jetstream';
-import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 
 /**
@@ -13,36 +11,17 @@ import { ReservationsService } from '../reservations/reservations.service.js';
  * late room.opened does not reopen).
  */
 @Injectable()
-export class RoomEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer: DurableConsumer | null = null;
-
+export class RoomEventsConsumer {
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
+    consumers: DurableConsumers,
     private readonly reservations: ReservationsService,
-    private readonly metrics: Metrics,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(
-      this.nc,
-      {
-        stream: STREAMS.events.name,
-        durable: CONSUMERS.routingRoomEvents,
-        // room.* : routing handles room.opened and room.closed and acknowledges room.assigned unread.
-        filterSubject: 'room.*',
-        ackWaitSeconds: this.config.CONSUMER_ACK_WAIT_SECONDS,
-        replicas: this.config.NATS_STREAM_REPLICAS,
-        metrics: this.metrics,
-      },
+  ) {
+    consumers.register(
+      // room.* : routing handles room.opened and room.closed and acknowledges room.assigned unread.
+      { stream: STREAMS.events.name, durable: CONSUMERS.routingRoomEvents, filterSubject: 'room.*' },
       // A burst of events (many rooms opening at once) is handled a batch per statement.
-      { maxBatch: this.config.CONSUMER_MAX_BATCH, handle: (msgs) => this.handle(msgs.filter(isHandled).map((m) => m.json<RoomEvent>())) },
+      (msgs) => this.handle(msgs.filter(isHandled).map((m) => m.json<RoomEvent>())),
     );
-    await this.consumer.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
   }
 
   /**

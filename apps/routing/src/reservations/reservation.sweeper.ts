@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { outsideRequest } from '@livechat/common';
+import { Runner } from '@livechat/common';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
 import { RoomsClient } from '../rooms-client/rooms.client.js';
 import { ReservationsService } from './reservations.service.js';
@@ -16,38 +16,27 @@ const BATCH = 100;
  */
 @Injectable()
 export class ReservationSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('Reservations');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private failures = 0;
-  private pausedUntil = 0;
+  private readonly sweeps: Runner;
 
   constructor(
     private readonly reservations: ReservationsService,
     private readonly rooms: RoomsClient,
-    @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
-  ) {}
+    @Inject(ROUTING_CONFIG) config: RoutingConfig,
+  ) {
+    // rooms away (or the database): back off, up to 5 s, rather than ask again every sweep.
+    const backoff = { firstMs: 2 * config.RESERVATION_SWEEP_MS, maxMs: 5_000 };
+    this.sweeps = new Runner(
+      { name: 'reservation sweep', logger: new Logger('Reservations'), backoff, everyMs: config.RESERVATION_SWEEP_MS, describe },
+      () => this.sweep(),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running || Date.now() < this.pausedUntil) return;
-      this.running = outsideRequest(() => this.sweep())
-        .then(() => (this.failures = 0))
-        .catch((err: unknown) => {
-          // rooms away (or the database): back off, up to 5 s, rather than ask again every sweep.
-          this.failures += 1;
-          const backoff = Math.min(5_000, this.config.RESERVATION_SWEEP_MS * 2 ** Math.min(this.failures, 6));
-          this.pausedUntil = Date.now() + backoff;
-          this.logger.warn(`reservation sweep failed (attempt ${this.failures}, again in ${backoff} ms): ${describe(err)}`);
-        })
-        .finally(() => (this.running = null));
-    }, this.config.RESERVATION_SWEEP_MS);
-    this.timer.unref();
+    this.sweeps.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.sweeps.stop();
   }
 
   /** Settles the reservations past their deadline, a batch at a time, until none is left. */

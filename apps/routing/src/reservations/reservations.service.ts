@@ -6,11 +6,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { capacityOf, type AgentPool } from '../assignment/agent-pool.js';
 import type { PoolState } from '../assignment/agent-pool.repository.js';
 import { CapacityRepository, type Released } from '../assignment/capacity.repository.js';
+import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { STRATEGIES } from '../assignment/strategies.js';
 import { ROUTING_CONFIG, type RoutingConfig } from '../config/routing.config.js';
-import { agentSelected } from '../queue/decision-event.js';
+import { requeueDecision } from '../queue/decision-event.js';
 import { InquiriesRepository, type NewInquiry } from '../queue/inquiries.repository.js';
-import { QueueDispatcher } from '../queue/queue.dispatcher.js';
 import { ReservationsRepository } from './reservations.repository.js';
 
 /** How often admission chooses again after losing an agent's last capacity to another replica. */
@@ -49,10 +49,10 @@ export class ReservationsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly signal: CapacitySignal,
     private readonly reservations: ReservationsRepository,
     private readonly inquiries: InquiriesRepository,
     private readonly capacity: CapacityRepository,
-    private readonly queue: QueueDispatcher,
     private readonly outbox: Outbox,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
     metrics: Metrics,
@@ -131,7 +131,7 @@ export class ReservationsService {
     const queued = await this.inquiries.insertQueued(opened.filter((o) => !o.room.servedBy).map(toNewInquiry));
     const rest = opened.filter((o) => !confirmed.has(o.room._id) && !queued.has(o.room._id));
     const settled = rest.length > 0 ? await this.settleOpened(rest) : 0;
-    if (queued.size > 0 || settled > 0) this.queue.request();
+    if (queued.size > 0 || settled > 0) this.signal.changed();
   }
 
   /**
@@ -155,7 +155,7 @@ export class ReservationsService {
       if (inquiry.status === 'reserved') this.outcomes.inc({ outcome: 'closed' });
       return true;
     });
-    if (released) this.queue.request();
+    if (released) this.signal.changed();
   }
 
   /**
@@ -173,7 +173,7 @@ export class ReservationsService {
       return rows.length;
     });
     this.outcomes.inc({ outcome: 'voided' }, voided);
-    if (voided > 0) this.queue.request();
+    if (voided > 0) this.signal.changed();
   }
 
   /** Reservations past their deadline, oldest first (the sweeper's work). */
@@ -187,7 +187,7 @@ export class ReservationsService {
    */
   private async settleOpened(rest: OpenedRoom[]): Promise<number> {
     const byRoom = new Map(rest.map((o) => [o.room._id, o]));
-    const { requeued, decisions } = await this.dataSource.transaction(async (manager) => {
+    return this.outbox.transaction(async (manager) => {
       const rows = await this.reservations.lockReserved(manager, [...byRoom.keys()]);
       const alive = await this.reservations.existingAgents(manager, rows.map((r) => r.agentId!));
       const taken: string[] = [];
@@ -209,7 +209,7 @@ export class ReservationsService {
       const now = new Date();
       const decisions: OutboxMessage[] = back
         .filter((b) => b.bump)
-        .map((b) => agentSelected(rows.find((r) => r.id === b.id)!.roomId, null, b.departmentId, versions.find((v) => v.id === b.id)!.version, now));
+        .map((b) => requeueDecision(rows.find((r) => r.id === b.id)!.roomId, b.departmentId, versions.find((v) => v.id === b.id)!.version, now));
       await this.outbox.add(manager, decisions);
       this.outcomes.inc({ outcome: 'confirmed' }, taken.length);
       this.outcomes.inc({ outcome: 'queued' }, back.length);
@@ -217,10 +217,8 @@ export class ReservationsService {
       for (const { room } of rest) {
         if (room.servedBy && !reservedRooms.has(room._id)) await this.warnIfUnknown(manager, room);
       }
-      return { requeued: back.length, decisions: decisions.length };
+      return back.length;
     });
-    if (decisions > 0) this.outbox.flush();
-    return requeued;
   }
 
   /** A served room routing has no record of cannot happen (a served insert needs a reservation): say so. */

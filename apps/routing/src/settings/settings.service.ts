@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { RpcException } from '@nestjs/microservices';
 import { ERRORS } from '@livechat/contracts';
 import type { Repository } from 'typeorm';
+import { CapacitySignal } from '../assignment/capacity.signal.js';
 import { SettingEntity } from './setting.entity.js';
 import { isValidSetting } from './settings.parser.js';
 
@@ -12,11 +13,16 @@ import { isValidSetting } from './settings.parser.js';
  */
 @Injectable()
 export class SettingsService {
-  constructor(@InjectRepository(SettingEntity) private readonly settings: Repository<SettingEntity>) {}
+  constructor(
+    @InjectRepository(SettingEntity) private readonly settings: Repository<SettingEntity>,
+    private readonly capacity: CapacitySignal,
+  ) {}
 
   /** Sets one setting; an unknown id or a value of the wrong type is refused. */
   async set(id: string, value: unknown): Promise<void> {
     if (!isValidSetting(id, value)) throw new RpcException(ERRORS.invalidSetting);
     await this.settings.upsert({ id, value }, ['id']);
+    // Any setting may make an agent eligible (a raised limit, idle agents allowed, a method change).
+    this.capacity.changed();
   }
 }

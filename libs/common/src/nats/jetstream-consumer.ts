@@ -14,6 +14,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Counter } from 'prom-client';
 import { isSaneRequestId, REQUEST_ID_HEADER, runInRequest } from '../logging/request-context.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { backoffDelay } from '../runner/backoff.js';
+import { Runner } from '../runner/runner.js';
 import { isApiError, whenJetStreamReady } from './jetstream.js';
 
 const SECOND_NS = 1_000_000_000;
@@ -29,6 +31,23 @@ const SECOND_NS = 1_000_000_000;
  * leader (README, "NATS: one server or a cluster").
  */
 export const PULL_TIMING = { expiresMs: 1_000, idleHeartbeatMs: 500, apiTimeoutMs: 1_000 } as const;
+
+/** The options of a pull session (`consume()`) of at most `maxMessages` in hand, with PULL_TIMING. */
+export function pullOptions(maxMessages: number): { max_messages: number; expires: number; idle_heartbeat: number } {
+  return { max_messages: maxMessages, expires: PULL_TIMING.expiresMs, idle_heartbeat: PULL_TIMING.idleHeartbeatMs };
+}
+
+/** The pauses before a pull session that failed to start (or broke) is started again. */
+export const PULL_SESSION_BACKOFF = { firstMs: 200, maxMs: 5_000 } as const;
+
+/**
+ * The redelivery delay of a message whose handler failed, by its delivery count. A `nak` with this
+ * delay, not the consumer's `backoff`: JetStream applies `backoff` only to messages left
+ * unacknowledged past their ack wait (never to a `nak`), it replaces the ack wait (a slow handler's
+ * batch would be redelivered while still handled), and it needs a `max_deliver`, after which a
+ * message would be dropped; an event here must be handled however many attempts it takes.
+ */
+const REDELIVERY_BACKOFF = { firstMs: 400, maxMs: 10_000 } as const;
 
 export interface DurableConsumerOptions {
   stream: string;
@@ -65,8 +84,7 @@ export interface BatchHandler {
 export class DurableConsumer {
   private readonly logger: Logger;
   private messages: ConsumerMessages | null = null;
-  private loop: Promise<void> | null = null;
-  private stopped = false;
+  private readonly session: Runner;
   private readonly redeliveries: Counter.Internal | null;
   private readonly pending: JsMsg[] = [];
   private batches: Promise<void> | null = null;
@@ -86,18 +104,19 @@ export class DurableConsumer {
     });
     redeliveries?.inc({ durable: options.durable }, 0); // the series exists (at 0) before the first redelivery
     this.redeliveries = redeliveries?.labels({ durable: options.durable }) ?? null;
+    this.session = new Runner({ name: 'consume', logger: this.logger, backoff: PULL_SESSION_BACKOFF, describe: String }, () => this.consume());
   }
 
   async start(): Promise<void> {
     await this.ensureConsumer();
     void this.watchConnection();
-    this.loop = this.run();
+    this.session.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    const stopped = this.session.stop();
     await this.messages?.close().catch(() => undefined);
-    await this.loop;
+    await stopped;
     await this.batches;
   }
 
@@ -141,31 +160,22 @@ export class DurableConsumer {
     });
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      try {
-        const js = jetstream(this.nc, { timeout: PULL_TIMING.apiTimeoutMs });
-        const consumer = await js.consumers.get(this.options.stream, this.options.durable);
-        this.messages = await consumer.consume({
-          max_messages: Math.max(10, this.handler.maxBatch * 2),
-          expires: PULL_TIMING.expiresMs,
-          idle_heartbeat: PULL_TIMING.idleHeartbeatMs,
-        });
-        void this.logNotifications(this.messages);
-        failures = 0;
-        for await (const msg of this.messages) {
-          await this.enqueue(msg);
-          if (this.stopped) break;
-        }
-      } catch (err) {
-        if (this.stopped) break;
-        failures += 1;
-        this.logger.warn(`consume failed, restarting: ${String(err)}`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))));
-        await this.ensureConsumer().catch(() => undefined);
-      }
+  /**
+   * One pull session: pulls and handles messages until the session ends, then asks for the next
+   * one. After a failed session, the consumer is created again first (it may have been deleted).
+   */
+  private async consume(): Promise<'again' | undefined> {
+    if (this.session.failures > 0) await this.ensureConsumer().catch(() => undefined);
+    const js = jetstream(this.nc, { timeout: PULL_TIMING.apiTimeoutMs });
+    const consumer = await js.consumers.get(this.options.stream, this.options.durable);
+    this.messages = await consumer.consume(pullOptions(Math.max(10, this.handler.maxBatch * 2)));
+    void this.logNotifications(this.messages);
+    this.session.healthy();
+    for await (const msg of this.messages) {
+      await this.enqueue(msg);
+      if (this.session.stopping) return undefined;
     }
+    return 'again';
   }
 
   /**
@@ -193,7 +203,7 @@ export class DurableConsumer {
   /** A disconnect takes the pull requests with it: the client pulls again once it has reconnected. */
   private async watchConnection(): Promise<void> {
     for await (const status of this.nc.status()) {
-      if (status.type === 'disconnect' && !this.stopped) this.markStalled(`connection to ${status.server} lost`);
+      if (status.type === 'disconnect' && !this.session.stopping) this.markStalled(`connection to ${status.server} lost`);
     }
   }
 
@@ -249,7 +259,7 @@ export class DurableConsumer {
   }
 
   private retryLater(msg: JsMsg, err: unknown): void {
-    const delayMs = Math.min(10_000, 200 * 2 ** Math.min(msg.info.deliveryCount, 6));
+    const delayMs = backoffDelay(REDELIVERY_BACKOFF, msg.info.deliveryCount);
     this.logger.warn(
       `handling ${msg.subject} #${msg.seq} failed (delivery ${msg.info.deliveryCount}, retry in ${delayMs} ms): ${err instanceof Error ? err.message : String(err)}`,
     );

@@ -9,11 +9,14 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { errors, type NatsConnection } from '@nats-io/transport-node';
+import { backoffDelay } from '../runner/backoff.js';
 
 const SECOND_NS = 1_000_000_000;
 
 /** How long start-up waits for a JetStream that is not ready yet (a cluster electing its leaders). */
 const JETSTREAM_READY_TIMEOUT_MS = 30_000;
+/** The pauses between two attempts while JetStream is not ready. */
+const JETSTREAM_READY_BACKOFF = { firstMs: 200, maxMs: 2_000 } as const;
 
 export interface StreamDefinition {
   name: string;
@@ -97,7 +100,7 @@ export async function whenJetStreamReady<T>(what: string, step: () => Promise<T>
     } catch (err) {
       if (!isNotReady(err) || Date.now() > deadline) throw new Error(`JetStream ${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       new Logger('Nats').warn(`JetStream not ready for ${what} (${err instanceof Error ? err.message : String(err)}); trying again`);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(JETSTREAM_READY_BACKOFF, attempt)));
     }
   }
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -7,8 +8,9 @@ import { NATS_CONNECTION } from '../nats/nats.module.js';
 import { PG_POOL } from '../database/database.module.js';
 import { RowSet } from '../database/row-set.js';
 import { sql, withConnection } from '../database/sql.js';
-import { currentRequestId, outsideRequest, requestIdHeaders } from '../logging/request-context.js';
+import { currentRequestId, requestIdHeaders } from '../logging/request-context.js';
 import { Metrics, withDeadline } from '../metrics/metrics.js';
+import { Runner } from '../runner/runner.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
@@ -18,8 +20,14 @@ export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
  * the batch again (duplicates dropped by message id), by then to the stream's new leader.
  */
 const PUBLISH_TIMEOUT_MS = 2_000;
-/** The longest pause between two attempts of a failing relay. */
-const RELAY_RETRY_MAX_MS = 1_000;
+/**
+ * The pauses of a failing relay: at most a second apart, since a NATS cluster electing a stream's
+ * new leader answers again within seconds, and events should flow the moment it does.
+ */
+const RELAY_BACKOFF = { firstMs: 100, maxMs: 1_000 } as const;
+
+/** Whether the unit of work in progress (`Outbox.transaction`, `Outbox.relayAfter`) wrote events. */
+const unitOfWork = new AsyncLocalStorage<{ wroteEvents: boolean }>();
 
 export interface OutboxOptions {
   /**
@@ -51,8 +59,9 @@ export interface OutboxMessage {
 }
 
 /**
- * Transactional outbox. `add()` writes the event in the caller's transaction; after the commit the
- * relay publishes it to JetStream with the event id as message id, then marks the row published. A
+ * Transactional outbox. `add()` writes the event in the caller's transaction, opened by
+ * `transaction()` (or `relayAfter()` around a statement of the caller's); after the commit the relay
+ * publishes it to JetStream with the event id as message id, then marks the row published. A
  * relay that dies between publish and mark publishes again and JetStream drops the duplicate by
  * message id (within the stream's duplicate window). Published rows are kept for `retainMs` (shorter
  * than that window): with one NATS server, when the connection comes back after a break, they are
@@ -67,13 +76,8 @@ export interface OutboxMessage {
 export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Outbox');
   private readonly js: JetStreamClient;
-  private dirty = false;
-  private running: Promise<void> | null = null;
+  private readonly relay: Runner;
   private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
-  private failures = 0;
-  /** Cuts the relay's back-off short when the application shuts down. */
-  private wake: (() => void) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -83,6 +87,9 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     @Optional() metrics?: Metrics,
   ) {
     this.js = jetstream(nc, { timeout: options.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS });
+    this.relay = new Runner({ name: 'relay', logger: this.logger, backoff: RELAY_BACKOFF, describe: String }, async () =>
+      (await this.relayBatch()) === (this.options.batchSize ?? 500) ? 'again' : undefined,
+    );
     if ((options.streamReplicas ?? 1) === 1) void this.republishAfterReconnects(nc);
     metrics?.collectedGauge({
       name: 'livechat_outbox_backlog',
@@ -99,7 +106,27 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     });
   }
 
-  /** Appends events inside the caller's transaction, with the current request's id. Call `flush()` after the commit. */
+  /**
+   * Runs `work` in a transaction, and relays the events it wrote (`add`, `rows`) once it has
+   * committed: the way to write a change together with the events that announce it.
+   */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.relayAfter(() => this.dataSource.transaction(work));
+  }
+
+  /**
+   * Runs `work`, a statement or transaction of the caller's that may write events (a repository's
+   * single statement with `rows`), and relays what it wrote once it has succeeded, without waiting
+   * for the relay. Nothing is relayed when it wrote no event or failed.
+   */
+  async relayAfter<T>(work: () => Promise<T>): Promise<T> {
+    const unit = { wroteEvents: false };
+    const result = await unitOfWork.run(unit, work);
+    if (unit.wroteEvents) this.relay.request();
+    return result;
+  }
+
+  /** Appends events inside the caller's transaction (`transaction`, `relayAfter`), with the current request's id. */
   async add(manager: EntityManager, messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const insert = this.rows(messages).insert();
@@ -108,9 +135,10 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   /**
    * The outbox rows of these events (with the current request's id), for a statement that writes them
-   * together with the change they announce. Call `flush()` after its commit.
+   * together with the change they announce, within `transaction` or `relayAfter`.
    */
   rows(messages: OutboxMessage[]): RowSet {
+    this.noteWrites();
     const requestId = currentRequestId() ?? null;
     return new RowSet(
       this.options.table,
@@ -120,21 +148,22 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 
   /**
-   * Asks the relay to publish what is committed, without waiting for it. The relay runs outside
-   * the request that asked: it publishes other requests' events too.
+   * Events written outside a unit of work (`transaction`, `relayAfter`) would wait for the next
+   * poll: refused, so that every write of events is relayed after its commit.
    */
-  flush(): void {
-    this.dirty = true;
-    if (!this.running && !this.stopped) this.running = outsideRequest(() => this.drain()).finally(() => (this.running = null));
+  private noteWrites(): void {
+    const unit = unitOfWork.getStore();
+    if (!unit) throw new Error('outbox events written outside Outbox.transaction or Outbox.relayAfter: nothing would relay them after the commit');
+    unit.wroteEvents = true;
   }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.flush();
+      this.relay.request();
       void this.prune();
     }, this.options.pollMs);
     this.timer.unref();
-    this.flush();
+    this.relay.request();
   }
 
   /**
@@ -144,44 +173,14 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.stopped = true;
-    this.wake?.();
-    await this.running;
+    await this.relay.stop();
     await this.relayBatch().catch((err: unknown) => this.logger.warn(`last relay before shutdown failed: ${String(err)}`));
-  }
-
-  private async drain(): Promise<void> {
-    while (this.dirty && !this.stopped) {
-      this.dirty = false;
-      try {
-        const published = await this.relayBatch();
-        if (published === (this.options.batchSize ?? 500)) this.dirty = true;
-        if (this.failures > 0) this.logger.log(`relaying again after ${this.failures} failed attempts`);
-        this.failures = 0;
-      } catch (err) {
-        this.failures += 1;
-        // At most a second apart: a NATS cluster electing a stream's new leader answers again
-        // within seconds, and events should flow the moment it does.
-        const backoff = Math.min(RELAY_RETRY_MAX_MS, 50 * 2 ** Math.min(this.failures, 5));
-        if (this.failures <= 3 || this.failures % 10 === 0) {
-          this.logger.warn(`relay failed (attempt ${this.failures}, retry in ${backoff} ms): ${String(err)}`);
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, backoff);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        }).finally(() => (this.wake = null));
-        this.dirty = true;
-      }
-    }
   }
 
   /** After a break in the connection, publish again what may have been lost with the server. */
   private async republishAfterReconnects(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
-      if (status.type !== 'reconnect' || this.stopped) continue;
+      if (status.type !== 'reconnect' || this.relay.stopping) continue;
       try {
         const rows = await sql<{ id: string }>(
           this.dataSource.manager,
@@ -190,7 +189,7 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
           [this.retainMs],
         );
         this.logger.log(`NATS is back: publishing the last ${rows.length} events again (duplicates are dropped by message id)`);
-        this.flush();
+        this.relay.request();
       } catch (err) {
         this.logger.warn(`could not queue recent events for re-publishing: ${String(err)}`);
       }
