@@ -74,14 +74,14 @@ describe('rooms repositories (integration: real database, migrations)', () => {
 
   async function openRoom(token = `t-${randomId()}`, at = new Date()): Promise<RoomEntity> {
     const room = roomOf(await upsert(token, { token, name: 'Mary' }), at);
-    expect(await rooms.insertOpened(room, [])).toEqual({ inserted: true, inTime: true });
+    expect(await outbox.relayAfter(() => rooms.insertOpened(room, []))).toEqual({ inserted: true, inTime: true });
     return room;
   }
 
   it('appends events to the outbox in the caller\'s transaction, or not at all when it rolls back', async () => {
     const [kept, rolledBack] = [randomId(), randomId()];
-    await dataSource.transaction((m) => outbox.add(m, [{ eventId: kept, subject: 'room.opened', payload: { eventId: kept } }]));
-    await expect(dataSource.transaction(async (m) => {
+    await outbox.transaction((m) => outbox.add(m, [{ eventId: kept, subject: 'room.opened', payload: { eventId: kept } }]));
+    await expect(outbox.transaction(async (m) => {
       await outbox.add(m, [{ eventId: rolledBack, subject: 'room.opened', payload: { eventId: rolledBack } }]);
       throw new Error('rolled back');
     })).rejects.toThrow('rolled back');
@@ -115,23 +115,23 @@ describe('rooms repositories (integration: real database, migrations)', () => {
       const visitor = await upsert(`t-${randomId()}`);
       const room = roomOf(visitor);
       const [first, second] = [randomId(), randomId()];
-      expect(await rooms.insertOpened(room, [outboxRows(first)])).toEqual({ inserted: true, inTime: true });
+      expect(await outbox.relayAfter(() => rooms.insertOpened(room, [outboxRows(first)]))).toEqual({ inserted: true, inTime: true });
       expect(await rooms.findOpenByToken(visitor.token)).toEqual(room);
       expect(await outboxCount(first)).toBe(1);
-      expect(await rooms.insertOpened(roomOf(visitor), [outboxRows(second)])).toEqual({ inserted: false, inTime: true });
+      expect(await outbox.relayAfter(() => rooms.insertOpened(roomOf(visitor), [outboxRows(second)]))).toEqual({ inserted: false, inTime: true });
       expect(await outboxCount(second)).toBe(0);
     });
 
     it('inserts a fenced room only before its deadline, with its messages', async () => {
       const late = roomOf(await upsert(`t-${randomId()}`));
       const lateEvent = randomId();
-      expect(await rooms.insertOpened(late, [outboxRows(lateEvent)], { deadline: new Date(Date.now() - 1_000) })).toEqual({ inserted: false, inTime: false });
+      expect(await outbox.relayAfter(() => rooms.insertOpened(late, [outboxRows(lateEvent)], { deadline: new Date(Date.now() - 1_000) }))).toEqual({ inserted: false, inTime: false });
       expect(await rooms.findById(late.id)).toBeNull();
       expect(await outboxCount(lateEvent)).toBe(0);
 
       const served = roomOf(await upsert(`t-${randomId()}`));
       const uj = messageOf(served, served.ts, { t: 'uj', md: null, token: null });
-      expect(await rooms.insertOpened(served, [messages.rows([uj])], { deadline: new Date(Date.now() + 60_000) })).toEqual({ inserted: true, inTime: true });
+      expect(await outbox.relayAfter(() => rooms.insertOpened(served, [messages.rows([uj])], { deadline: new Date(Date.now() + 60_000) }))).toEqual({ inserted: true, inTime: true });
       expect(await dataSource.transaction((m) => messages.findById(m, uj.id))).toEqual(uj);
     });
 
@@ -205,7 +205,7 @@ describe('rooms repositories (integration: real database, migrations)', () => {
       const at = new Date(room.ts.getTime() + 1_000);
       const message = messageOf(room, at);
       const [event, again, edit, removal] = [randomId(), randomId(), randomId(), randomId()];
-      const write = (fn: (m: EntityManager) => Promise<boolean>) => dataSource.transaction(fn);
+      const write = (fn: (m: EntityManager) => Promise<boolean>) => outbox.transaction(fn);
       expect(await write((m) => messages.insertWithRoomChanges(m, message, { msgs: 1, lm: at, lastMessage: null }, outboxRows(event)))).toBe(true);
       expect(await write((m) => messages.insertWithRoomChanges(m, message, { msgs: 2 }, outboxRows(again)))).toBe(false);
       expect([await outboxCount(event), await outboxCount(again)]).toEqual([1, 0]);
