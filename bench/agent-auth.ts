@@ -1,5 +1,5 @@
 /**
- * What an agent's credentials cost a request (SPEC §6a). The same request, `GET livechat/rooms` for
+ * What an agent's credentials cost a request (docs/api.md#agents-sign-in). The same request, `GET livechat/rooms` for
  * one agent's rooms (one page, one indexed statement in rooms), sent two ways:
  *   operator: `X-Auth-Token` = the operator token, `?agents[]=<id>` (checked in the gateway, a hash compare);
  *   agent:    the agent's `X-User-Id` + `X-Auth-Token` (checked by routing: one more NATS request and

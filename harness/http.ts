@@ -123,7 +123,7 @@ export class Api {
     return ok(await this.get<{ inquiries: Record<string, any>[] }>(`/api/v1/livechat/inquiries.queued${query}`, { admin: true })).inquiries;
   }
 
-  /** users.createToken: a new token for the agent (SPEC §6a). */
+  /** users.createToken: a new token for the agent (docs/api.md#agents-sign-in). */
   async createToken(userId: string): Promise<AgentCredentials> {
     const res = await this.post<{ data: { userId: string; authToken: string } }>('/api/v1/users.createToken', { userId }, { admin: true });
     return ok(res).data;
@@ -140,7 +140,7 @@ export interface AgentCredentials {
   authToken: string;
 }
 
-/** An agent's requests (SPEC §6a), each answered as it came (status and body). */
+/** An agent's requests (docs/api.md#agents-sign-in), each answered as it came (status and body). */
 export class AgentApi {
   constructor(
     readonly api: Api,

@@ -1,6 +1,6 @@
 /**
  * What the references do for `GET /api/v1/livechat/room?token=…`: the same indexed lookup the
- * product makes (the open room by the visitor's token, index `rooms_open_by_token`) and the same JSON (SPEC §4's room, absent fields omitted). Written by hand, without Nest or
+ * product makes (the open room by the visitor's token, index `rooms_open_by_token`) and the same JSON (docs/api.md#the-room-object, absent fields omitted). Written by hand, without Nest or
  * TypeORM, as a floor for the product's hot path.
  */
 import type pg from 'pg';

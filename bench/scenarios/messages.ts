@@ -1,5 +1,5 @@
 /**
- * Messages (SPEC §5a), the product against reference (c) (bench/references/messages.ts), in
+ * Messages (docs/api.md#messages), the product against reference (c) (bench/references/messages.ts), in
  * alternating order:
  * - chat: `rooms` visitors each writing to their own open room at once, closed loop (each sends its
  *   next message when the last is answered), `seconds` per run: sends/s, p50/p99 of a send, and CPU

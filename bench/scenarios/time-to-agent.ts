@@ -3,7 +3,7 @@
  * new room costs the machine.
  *
  * For each room, t0 is taken just before `GET /api/v1/livechat/room?token=…` is sent (the visitor
- * was registered beforehand, untimed). A room served in the GET answer (SPEC §4: `servedBy`) has its
+ * was registered beforehand, untimed). A room served in the GET answer (docs/routing.md#a-new-room-served-at-once: `servedBy`) has its
  * agent when the answer arrives: its time to agent is the GET's own time. Any other room's is the
  * arrival of its `room.assigned` on a core NATS subscription, minus t0. Open loop: one phase per
  * rate, rooms opened on a fixed timeline whatever the replies. After the last send a phase waits at

@@ -59,7 +59,7 @@ export function summaryTable(r: Record<string, any>, config: TableSizes): Row[] 
     const opened = phase.rooms - Object.values(phase.failures).reduce((a, b) => a + b, 0);
     const share = opened > 0 ? phase.servedInAnswer / opened : 0;
     const cpu = phase.cpuMsPerRoom.total;
-    // SPEC targets on the 2-core machine: at 200 new rooms/s, p99 < 50 ms, ≥ 95 % served in the answer, ≤ 5 ms CPU per room.
+    // The targets (docs/benchmarks.md) on the 2-core machine: at 200 new rooms/s, p99 < 50 ms, ≥ 95 % served in the answer, ≤ 5 ms CPU per room.
     const at200 = phase.rate === 200;
     const met = t.p99 !== null && failed === 0 && t.p99 < (at200 ? 50 : 100) && (!at200 || (share >= 0.95 && cpu <= 5));
     rows.push({

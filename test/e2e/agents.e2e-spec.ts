@@ -11,11 +11,11 @@ const UNAUTHORIZED = { success: false, error: 'unauthorized' };
 const NOT_ALLOWED = { success: false, error: 'error-not-allowed' };
 
 /**
- * SPEC §6a end to end, on two gateway replicas: agents' credentials (users.createToken, X-User-Id +
+ * docs/api.md#agents-sign-in end to end, on two gateway replicas: agents' credentials (users.createToken, X-User-Id +
  * X-Auth-Token, logout, revocation with the agent) and every endpoint an agent may call, with its errors.
  * Rooms are routed by hand (Manual_Selection): each test's agent takes the rooms it serves, for itself.
  */
-describe('agents sign in and act for themselves (SPEC §6a)', () => {
+describe('agents sign in and act for themselves (docs/api.md#agents-sign-in)', () => {
   let stack: TestStack;
   let api: Api;
   let other: Api;
@@ -421,7 +421,7 @@ describe('agents sign in and act for themselves (SPEC §6a)', () => {
       expect((await me.request('POST', '/api/v1/chat.sendMessage', {})).body.error).toBe("'message' is required");
     });
 
-    it('keeps every message when the visitor and the agent write at once (SPEC §9.8: no lost update)', async () => {
+    it('keeps every message when the visitor and the agent write at once (docs/guarantees.md#8-a-message-change-is-stored-counted-and-published-once: no lost update)', async () => {
       const { me } = await agent();
       const { token, room } = await servedRoom(me);
       expect((await api.sendMessage({ token, rid: room._id, msg: 'first question' })).status).toBe(200);

@@ -392,7 +392,7 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
         const agents = await call(ROUTING_COMMANDS.listAgents, {}, 'asyncapi-2');
         expect(schemas.errors(payloadSchema(replyMessage(document, ROUTING_COMMANDS.listAgents, 'response')), agents.body)).toEqual([]);
 
-        // An agent's credentials (SPEC §6a): made, checked, refused once revoked.
+        // An agent's credentials (docs/api.md#agents-sign-in): made, checked, refused once revoked.
         const created = await call(ROUTING_COMMANDS.createAgent, { username: 'asyncapi-token-agent' }, 'asyncapi-13');
         const agentId = created.body.user._id as string;
         const made = await call(ROUTING_COMMANDS.createAgentToken, { agentId }, 'asyncapi-6');

@@ -5,11 +5,11 @@ import { Livechat } from '../support/livechat.js';
 import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 /**
- * rooms applies routing's decisions a batch per transaction (SPEC §9.3): two decisions for one room
+ * rooms applies routing's decisions a batch per transaction (docs/guarantees.md#3-one-agent-per-room): two decisions for one room
  * in the same batch must be applied in version order, not as one UPDATE joined to both (which
  * would apply one of them, unpredictably).
  */
-describe("routing's decisions applied in batches (SPEC §9.3)", () => {
+describe("routing's decisions applied in batches (docs/guarantees.md#3-one-agent-per-room)", () => {
   let stack: TestStack;
   let api: Api;
   let chat: Livechat;
@@ -65,7 +65,7 @@ describe("routing's decisions applied in batches (SPEC §9.3)", () => {
       const events = await readStream(stack.nats.url);
       for (const id of ids) {
         const assigned = events.filter((e) => e.subject === 'room.assigned' && e.data.room._id === id);
-        // The second decision (back to the queue) is published too, with agent null (SPEC §8).
+        // The second decision (back to the queue) is published too, with agent null (docs/events.md).
         expect(assigned.map((e) => e.data.agent?.username ?? null)).toEqual(['batch-first', null, 'batch-second']);
         const joined = events.filter((e) => e.subject === 'message.sent' && e.data.room._id === id && e.data.message.t === 'uj');
         expect(joined.map((e) => e.data.message.u.username)).toEqual(['batch-first', 'batch-second']);

@@ -3,13 +3,13 @@ import { Livechat } from '../support/livechat.js';
 import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 /**
- * SPEC §9.10: no answer contradicts a change already acknowledged to any client, on any replica.
+ * docs/guarantees.md#10-no-answer-staler-than-an-acknowledged-change: no answer contradicts a change already acknowledged to any client, on any replica.
  * The hot path reads the open room of a token in batches (the lookups of one turn of the event loop
  * share one statement) and keeps nothing between requests; here a room closed through one gateway
  * replica must never be answered as open by another afterwards, while other visitors' lookups keep
  * the batches full.
  */
-describe('freshness of the hot path across replicas (SPEC §9.10)', () => {
+describe('freshness of the hot path across replicas (docs/guarantees.md#10-no-answer-staler-than-an-acknowledged-change)', () => {
   const ROUNDS = 60;
   let stack: TestStack;
   let api: Api;

@@ -8,7 +8,7 @@ const ID = /^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const paragraph = (text: string) => [{ type: 'PARAGRAPH', value: [{ type: 'PLAIN_TEXT', value: text }] }];
 
-/** SPEC §5a end to end: the visitor message endpoints, the room fields they drive, and their events. */
+/** docs/api.md#messages end to end: the visitor message endpoints, the room fields they drive, and their events. */
 describe('messages: POST livechat/message, messages.history, GET|PUT|DELETE livechat/message/:_id', () => {
   let stack: TestStack;
   let api: Api;
@@ -93,7 +93,7 @@ describe('messages: POST livechat/message, messages.history, GET|PUT|DELETE live
       expect(event.data).toMatchObject({ type: 'message.sent', version: 1, occurredAt: message.ts, message, room: { _id: room._id, msgs: 1, lastMessage: message } });
     });
 
-    it('answers the SPEC errors and writes nothing', async () => {
+    it('answers the documented errors and writes nothing', async () => {
       const { token, room } = await open();
       const other = await open();
       const closed = await open();
@@ -354,7 +354,7 @@ describe('messages: POST livechat/message, messages.history, GET|PUT|DELETE live
     expect(JSON.stringify(answers)).not.toContain('private');
   });
 
-  describe('what an assignment and a visitor do to the room (SPEC §8)', () => {
+  describe('what an assignment and a visitor do to the room (docs/events.md)', () => {
     it('writes uj when an agent joins, publishes it, and does not count it', async () => {
       const { token, room } = await open({ name: 'Joan' });
       const message = await send(token, room._id, 'anyone there?');

@@ -26,7 +26,7 @@ interface OpenApiDocument {
   components: { schemas: Record<string, Schema>; securitySchemes?: Record<string, Record<string, unknown>> };
 }
 
-/** SPEC §3–§5a: the visitor endpoints (no login). */
+/** docs/api.md (visitors, rooms, messages): the visitor endpoints (no login). */
 const VISITOR_ENDPOINTS: [Method, string][] = [
   ['POST', '/api/v1/livechat/visitor'],
   ['GET', '/api/v1/livechat/visitor/{token}'],
@@ -41,7 +41,7 @@ const VISITOR_ENDPOINTS: [Method, string][] = [
   ['GET', '/api/v1/livechat/agent.info/{rid}/{token}'],
 ];
 
-/** SPEC §6, §6a: the operator endpoints (X-Auth-Token). */
+/** docs/api.md#operator-endpoints, docs/api.md#agents-sign-in: the operator endpoints (X-Auth-Token). */
 const OPERATOR_ENDPOINTS: [Method, string][] = [
   ['POST', '/api/v1/livechat/users/agent'],
   ['GET', '/api/v1/livechat/users/agent'],
@@ -58,7 +58,7 @@ const OPERATOR_ENDPOINTS: [Method, string][] = [
   ['POST', '/api/v1/users.createToken'],
 ];
 
-/** SPEC §6a: an agent's own actions (X-User-Id + X-Auth-Token, never the operator token). */
+/** docs/api.md#agents-sign-in: an agent's own actions (X-User-Id + X-Auth-Token, never the operator token). */
 const AGENT_ENDPOINTS: [Method, string][] = [
   ['GET', '/api/v1/me'],
   ['POST', '/api/v1/logout'],
@@ -67,17 +67,17 @@ const AGENT_ENDPOINTS: [Method, string][] = [
   ['POST', '/api/v1/livechat/room.closeByUser'],
 ];
 
-/** SPEC §6a: endpoints the operator calls for any agent and an agent for themselves. */
+/** docs/api.md#agents-sign-in: endpoints the operator calls for any agent and an agent for themselves. */
 const SHARED_ENDPOINTS: [Method, string][] = [
   ['POST', '/api/v1/livechat/agent.status'],
   ['POST', '/api/v1/livechat/inquiries.take'],
   ['GET', '/api/v1/livechat/rooms'],
 ];
 
-const SPEC_ENDPOINTS = [...VISITOR_ENDPOINTS, ...OPERATOR_ENDPOINTS, ...AGENT_ENDPOINTS, ['GET', '/api/v1/livechat/rooms'] as [Method, string]];
+const DOCUMENTED_ENDPOINTS = [...VISITOR_ENDPOINTS, ...OPERATOR_ENDPOINTS, ...AGENT_ENDPOINTS, ['GET', '/api/v1/livechat/rooms'] as [Method, string]];
 
 /** Endpoints that take a body or path parameters (logout takes none). */
-const WITH_INPUT = SPEC_ENDPOINTS.filter(([method, path]) => (method === 'POST' || method === 'PUT' || path.endsWith('}')) && path !== '/api/v1/logout');
+const WITH_INPUT = DOCUMENTED_ENDPOINTS.filter(([method, path]) => (method === 'POST' || method === 'PUT' || path.endsWith('}')) && path !== '/api/v1/logout');
 
 describe('the OpenAPI document and the Swagger UI', () => {
   let stack: TestStack;
@@ -145,8 +145,8 @@ describe('the OpenAPI document and the Swagger UI', () => {
     );
   });
 
-  it('lists every endpoint of SPEC §3–§6a with its method', () => {
-    const missing = SPEC_ENDPOINTS.filter(([method, path]) => !doc.paths[path]?.[method.toLowerCase()]);
+  it('lists every endpoint of docs/api.md with its method', () => {
+    const missing = DOCUMENTED_ENDPOINTS.filter(([method, path]) => !doc.paths[path]?.[method.toLowerCase()]);
     expect(missing).toEqual([]);
   });
 
@@ -187,7 +187,7 @@ describe('the OpenAPI document and the Swagger UI', () => {
     );
   });
 
-  it.each(SPEC_ENDPOINTS)('documents the 200 reply of %s %s with success: true', (method, path) => {
+  it.each(DOCUMENTED_ENDPOINTS)('documents the 200 reply of %s %s with success: true', (method, path) => {
     const reply = replySchema(method, path, '200');
     expect(reply.properties?.success).toMatchObject({ type: 'boolean', enum: [true] });
     expect(reply.required).toContain('success');
@@ -212,7 +212,7 @@ describe('the OpenAPI document and the Swagger UI', () => {
     expect(resolve(reply.properties?.[field])).toBe(doc.components.schemas[schemaName]);
   });
 
-  it.each(SPEC_ENDPOINTS)('documents 400, 503 and 504 of %s %s in the SPEC envelope', (method, path) => {
+  it.each(DOCUMENTED_ENDPOINTS)('documents 400, 503 and 504 of %s %s in the API envelope', (method, path) => {
     const badRequest = replySchema(method, path, '400');
     expect(badRequest.properties?.success).toMatchObject({ type: 'boolean', enum: [false] });
     expect(badRequest.properties?.error).toMatchObject({ type: 'string' });

@@ -14,7 +14,7 @@ describe('GET livechat/room and POST livechat/room.close', () => {
   beforeAll(async () => {
     stack = await TestStack.start();
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
-    // Rooms open only while an agent is online (SPEC §4); routing itself is tested in routing.e2e-spec.ts.
+    // Rooms open only while an agent is online (docs/api.md#getting-or-opening-a-room); routing itself is tested in routing.e2e-spec.ts.
     await api.createAgent('agent.online');
   });
   afterAll(() => stack?.stop());
@@ -50,7 +50,7 @@ describe('GET livechat/room and POST livechat/room.close', () => {
       expect(await stack.db.query(`SELECT 1 FROM rooms.rooms WHERE visitor_token = $1`, [token])).toHaveLength(0);
     });
 
-    it('opens a new room with the SPEC fields, served at once by the agent online', async () => {
+    it('opens a new room with the documented fields, served at once by the agent online', async () => {
       const token = await visitor({ name: 'Mary' });
       const res = await api.room({ token });
       expect(res.status).toBe(200);

@@ -4,7 +4,7 @@ import { readStream } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
 import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
-describe('routing with two replicas of rooms and routing (SPEC §9.2, §9.3, §9.5)', () => {
+describe('routing with two replicas of rooms and routing (docs/guarantees.md#2-no-agent-over-capacity, docs/guarantees.md#3-one-agent-per-room, docs/guarantees.md#5-the-queue-drains-in-order)', () => {
   let stack: TestStack;
   let api: Api;
   let chat: Livechat;

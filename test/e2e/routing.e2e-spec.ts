@@ -4,7 +4,7 @@ import { readStream } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
 import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
-describe('routing (SPEC §4, §6, §7)', () => {
+describe('routing (docs/api.md#getting-or-opening-a-room, docs/api.md#operator-endpoints, docs/routing.md)', () => {
   let stack: TestStack;
   let api: Api;
   let chat: Livechat;
@@ -38,7 +38,7 @@ describe('routing (SPEC §4, §6, §7)', () => {
     return { id: saved.department._id as string, ids };
   }
 
-  describe('the agents list (SPEC §6)', () => {
+  describe('the agents list (docs/api.md#operator-endpoints)', () => {
     it('answers every field of every agent: maxChats 0 and the username as name when created without them', async () => {
       const [bare, full] = [uniq('bare'), uniq('full')];
       const bareId = await api.createAgent(bare);

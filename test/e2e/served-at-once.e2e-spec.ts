@@ -7,12 +7,12 @@ import { Livechat } from '../support/livechat.js';
 import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 /**
- * SPEC §4, "Served at once when someone can serve it": a new room's GET answer already carries
+ * docs/routing.md#a-new-room-served-at-once: a new room's GET answer already carries
  * servedBy and usersCount 2 when the routing method is automatic and an agent is free, and both
  * room.opened and room.assigned are published; otherwise the room waits, and a new room never jumps
- * a waiting room that could be served (SPEC §9.5).
+ * a waiting room that could be served (docs/guarantees.md#5-the-queue-drains-in-order).
  */
-describe('a new room served in the GET answer (SPEC §4)', () => {
+describe('a new room served in the GET answer (docs/routing.md#a-new-room-served-at-once)', () => {
   let stack: TestStack;
   let api: Api;
   let chat: Livechat;
@@ -100,7 +100,7 @@ describe('a new room served in the GET answer (SPEC §4)', () => {
     expect(await chat.servedBy(second.token, second.room._id)).toBe(agent);
   });
 
-  it('does not serve a new room at once while a waiting room could be served: the queue goes first (SPEC §9.5)', async () => {
+  it('does not serve a new room at once while a waiting room could be served: the queue goes first (docs/guarantees.md#5-the-queue-drains-in-order)', async () => {
     await api.setSetting('Livechat_maximum_chats_per_agent', 1);
     const agent = uniq('queue-first');
     await api.createAgent(agent);

@@ -11,14 +11,14 @@ describe('visitor endpoints', () => {
   beforeAll(async () => {
     stack = await TestStack.start();
     api = new Api(stack.baseUrl, ADMIN_TOKEN);
-    // Rooms open only while an agent is online (SPEC §4); routing itself is tested in routing.e2e-spec.ts.
+    // Rooms open only while an agent is online (docs/api.md#getting-or-opening-a-room); routing itself is tested in routing.e2e-spec.ts.
     await api.createAgent('agent.online');
   });
   afterAll(() => stack?.stop());
 
   const countVisitors = async () => Number((await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM rooms.visitors'))[0].n);
 
-  it('creates a visitor with a guest username, status online and SPEC ids and dates', async () => {
+  it('creates a visitor with a guest username, status online and documented ids and dates', async () => {
     const res = await api.registerVisitor({ token: 'v-create', name: 'Mary', email: 'mary@example.com', phone: '+100' });
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);

@@ -4,8 +4,8 @@ import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 type Config = Record<string, any>;
 
-/** SPEC §5b end to end: what the reference's widget and client library ask before and around a chat. */
-describe('widget bootstrap: GET livechat/config, GET livechat/agent.info/:rid/:token (SPEC §5b)', () => {
+/** docs/api.md#widget-bootstrap end to end: what the reference's widget and client library ask before and around a chat. */
+describe('widget bootstrap: GET livechat/config, GET livechat/agent.info/:rid/:token (docs/api.md#widget-bootstrap)', () => {
   let stack: TestStack;
   let api: Api;
   let chat: Livechat;

@@ -4,7 +4,7 @@ import { assertInvariants } from '../support/invariants.js';
 import { Livechat } from '../support/livechat.js';
 import { ADMIN_TOKEN, TestStack, type ServiceProcess } from '../../harness/stack.js';
 
-/** SPEC §9.7: SIGTERM finishes the requests in hand, then drains NATS, closes the database, exits 0. */
+/** docs/guarantees.md#7-graceful-shutdown: SIGTERM finishes the requests in hand, then drains NATS, closes the database, exits 0. */
 describe('graceful shutdown under load', () => {
   let stack: TestStack;
   let api: Api;

@@ -25,7 +25,7 @@ import {
 import { documentedRoutes } from './support/documented-routes.js';
 
 /**
- * SPEC §9.6 under hostile input, as properties over generated requests against every endpoint:
+ * docs/guarantees.md#6-bad-input-changes-nothing under hostile input, as properties over generated requests against every endpoint:
  * 1. a malformed request is a 400 (401 without the operator's or the agent's credentials) in the envelope and writes nothing;
  * 2. odd but valid strings (SQL and JSON injection, quotes, emoji, RTL, 256 characters) in valid
  *    positions are stored and answered verbatim, and what cannot be stored is refused with a 400;
@@ -617,7 +617,7 @@ function encodedQuery(pairs: [string, string][]): [string, string][] {
   return pairs.map(([k, v]) => [encodeURIComponent(k), encodeURIComponent(v)]);
 }
 
-/** Malformed requests for one endpoint: nothing here is a request the SPEC would accept. */
+/** Malformed requests for one endpoint: nothing here is a request the API would accept. */
 function malformed(e: Endpoint): fc.Arbitrary<WireRequest> {
   const headers = (extra: Record<string, string> = {}) => ({ ...(e.body !== undefined ? JSON_CT : {}), ...extra });
   const body = e.body !== undefined ? encodeBody(e.body) : undefined;
@@ -776,7 +776,7 @@ function show(value: unknown): string {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('hostile input (SPEC §9.6)', () => {
+describe('hostile input (docs/guarantees.md#6-bad-input-changes-nothing)', () => {
   let stack: TestStack;
   let api: Api;
   let fx: Fixtures;
@@ -791,7 +791,7 @@ describe('hostile input (SPEC §9.6)', () => {
     return res;
   };
 
-  /** The answer is a failure in the SPEC envelope with one of `statuses`, and shows nothing internal. */
+  /** The answer is a failure in the API envelope with one of `statuses`, and shows nothing internal. */
   const expectRefused = (res: WireResponse, req: WireRequest, statuses: number[]) => {
     // A body over the limit is answered while it is still coming (the gateway reads the rest and drops it).
     expect(res.closedWhileSending, `${req.label}: the connection was closed while the body was being sent`).toBeFalsy();

@@ -8,7 +8,7 @@ const CAPACITY = 50;
 const RPC_TIMEOUT_MS = 2_000;
 
 /**
- * SPEC §9.1–9.5 under SIGKILL: while visitors open and close rooms against two replicas of every
+ * docs/guarantees.md (1 to 5) under SIGKILL: while visitors open and close rooms against two replicas of every
  * service, one piece is killed and started again. Afterwards nothing is lost or doubled.
  */
 describe('kill and restart under load', () => {

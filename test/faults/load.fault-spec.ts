@@ -8,7 +8,7 @@ const CAPACITY = 20;
 const AGENTS = 10;
 
 /**
- * SPEC §9 under load: 1 000 visitors open rooms in parallel bursts against two replicas of every
+ * docs/guarantees.md under load: 1 000 visitors open rooms in parallel bursts against two replicas of every
  * service while agents keep going available and not-available. Capacity is sampled all along.
  */
 describe('1 000 rooms in parallel bursts with agents coming and going', () => {

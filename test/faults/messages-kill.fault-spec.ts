@@ -9,7 +9,7 @@ const ROOMS = 16;
 const MESSAGES_PER_ROOM = 40;
 
 /**
- * SPEC §9.8 under SIGKILL: visitors write to their rooms through two gateways and two rooms replicas,
+ * docs/guarantees.md#8-a-message-change-is-stored-counted-and-published-once under SIGKILL: visitors write to their rooms through two gateways and two rooms replicas,
  * each message with a client `_id`, retried (same `_id`) on 503/504 and broken connections as a
  * widget would. Rooms #0 is killed mid-way and started again. Afterwards, every message acknowledged
  * to its sender is stored once, counted once in its room's `msgs`, and published once.

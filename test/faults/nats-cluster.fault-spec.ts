@@ -25,7 +25,7 @@ interface Fault {
 }
 
 /**
- * SPEC §9.11: NATS as a 3-node cluster, the streams and durable consumers replicated ×3. Under
+ * docs/guarantees.md#11-losing-one-nats-node-loses-nothing: NATS as a 3-node cluster, the streams and durable consumers replicated ×3. Under
  * load (new rooms, assignments, closes) the node leading the room-events stream is SIGKILLed,
  * restarted, then another node is: nothing is lost or duplicated, no request fails after the
  * client's retry, no service restarts, and rooms opened while a node is away are served within

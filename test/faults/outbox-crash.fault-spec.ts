@@ -7,7 +7,7 @@ import { Livechat } from '../support/livechat.js';
 import { ADMIN_TOKEN, TestStack, type ServiceName } from '../../harness/stack.js';
 
 /**
- * SPEC §9.4 at its weakest point: the relay dies right after the commit (before publishing) or right
+ * docs/guarantees.md#4-no-committed-change-loses-its-event at its weakest point: the relay dies right after the commit (before publishing) or right
  * after publishing (before marking the event sent). Either way the event reaches the stream, once.
  */
 describe('a relay that crashes between commit and publish', () => {

@@ -14,7 +14,7 @@ import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 const TTL_MS = 1_500;
 
 /**
- * The gap a room served at once opens (SPEC §9.2, §9.4): routing has taken an agent's capacity for a
+ * The gap a room served at once opens (docs/guarantees.md#2-no-agent-over-capacity, docs/guarantees.md#4-no-committed-change-loses-its-event): routing has taken an agent's capacity for a
  * room id before rooms inserts the room. Whatever rooms then does — dies, loses the insert to the
  * visitor's other request, opens the room without routing's answer, closes it before routing hears it
  * opened — the capacity comes back exactly once, and the room is served. Two routing replicas sweep.

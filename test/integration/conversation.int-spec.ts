@@ -19,7 +19,7 @@ import { serviceSchema } from './service-schema.js';
 const AGENT = { _id: 'AgentAgentAgent17', username: 'alice', name: 'Alice' };
 
 /**
- * SPEC §9.8 at the service level, against a real PostgreSQL with the committed migrations: a visitor
+ * docs/guarantees.md#8-a-message-change-is-stored-counted-and-published-once at the service level, against a real PostgreSQL with the committed migrations: a visitor
  * and the serving agent writing to one room at once (the agents' endpoint comes later; the service
  * function it will call is here). Nothing is lost: the room's fields are exactly what the rules give
  * when replayed over the stored messages in their order.

@@ -5,7 +5,7 @@ import type { NatsUnderTest } from '../../harness/nats-server.js';
 import type { TestStack } from '../../harness/stack.js';
 
 /**
- * SPEC §9 checked on the whole system at rest: waits (with a deadline) until the outboxes are empty
+ * docs/guarantees.md checked on the whole system at rest: waits (with a deadline) until the outboxes are empty
  * and routing has caught up, then asserts every invariant. Answers figures for the report.
  */
 export async function assertInvariants(
@@ -35,7 +35,7 @@ export async function assertInvariants(
     await db.query(`SELECT i.room_id, i.status FROM routing.inquiries i LEFT JOIN rooms.rooms r ON r.id = i.room_id WHERE r.id IS NULL AND i.status <> 'closed'`),
   ).toEqual([]);
 
-  // 9.1: one open room per visitor.
+  // Guarantee 1 (docs/guarantees.md): one open room per visitor.
   expect(await db.query(`SELECT visitor_id FROM rooms.rooms WHERE open GROUP BY visitor_id HAVING count(*) > 1`)).toEqual([]);
 
   // No room the API answered is lost; every close it confirmed stuck.
@@ -46,7 +46,7 @@ export async function assertInvariants(
     for (const rid of load.closed) expect(closedNow.has(rid)).toBe(true);
   }
 
-  // 9.2 and 9.3: capacity, and servedBy agrees with routing's records (eventually: decisions are async).
+  // Guarantees 2 and 3: capacity, and servedBy agrees with routing's records (eventually: decisions are async).
   await expectEventually(async () => {
     const disagreements = await db.query(
       `SELECT r.id, r.served_by_id, i.agent_id, i.status FROM rooms.rooms r JOIN routing.inquiries i ON i.room_id = r.id
@@ -64,7 +64,7 @@ export async function assertInvariants(
     if (options.capacity > 0) expect(a.active_chats).toBeLessThanOrEqual(options.capacity);
   }
 
-  // 9.5: nothing waits while anyone could take it (an agent online with room to spare).
+  // Guarantee 5: nothing waits while anyone could take it (an agent online with room to spare).
   if (options.expectQueueDrained) {
     await expectEventually(async () => {
       const [{ queued }] = await db.query<{ queued: number }>(`SELECT count(*)::int AS queued FROM routing.inquiries WHERE status = 'queued'`);
@@ -85,7 +85,7 @@ export async function assertInvariants(
     expect(await db.query('SELECT 1 FROM routing.outbox WHERE published_at IS NULL')).toHaveLength(0);
   }, { timeoutMs, intervalMs: 200 });
 
-  // 9.4: every committed change has its event, once as an idempotent consumer sees it (by eventId).
+  // Guarantee 4: every committed change has its event, once as an idempotent consumer sees it (by eventId).
   const events = await readStream(stack.nats.url);
   const byId = new Map<string, StoredEvent>();
   for (const e of events) byId.set(e.data.eventId, e);

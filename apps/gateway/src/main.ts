@@ -32,7 +32,7 @@ try {
       genReqId: httpRequestId,
       ...strictServerOptions,
     }),
-    // JSON only (SPEC §2): the strict parser below replaces Nest's JSON and form parsers.
+    // JSON only (docs/api.md#conventions): the strict parser below replaces Nest's JSON and form parsers.
     // Logs wait for pino (structured, with the request id), which the module sets up.
     { bufferLogs: true, bodyParser: false },
   );

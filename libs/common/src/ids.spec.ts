@@ -1,7 +1,7 @@
 import { ID_ALPHABET, randomId } from './ids.js';
 
 describe('randomId', () => {
-  it('makes 17 characters from the SPEC alphabet', () => {
+  it('makes 17 characters from the documented alphabet', () => {
     for (let i = 0; i < 1_000; i += 1) expect(randomId()).toMatch(/^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$/);
   });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** The id alphabet of SPEC §2 (Meteor's unmistakable characters). */
+/** The id alphabet of docs/api.md#conventions (Meteor's unmistakable characters). */
 export const ID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
 export const ID_LENGTH = 17;
 

@@ -1,7 +1,7 @@
 /**
  * The domain errors a service may answer, as the client sees them. A service throws
  * `new RpcException(ERRORS.invalidRoom)`; the gateway turns `code` into an HTTP status in one table
- * (ERROR_STATUS) and sends `error` (and `errorType`, where the reference sends one) in the SPEC envelope.
+ * (ERROR_STATUS) and sends `error` (and `errorType`, where the reference sends one) in the API envelope.
  *
  * The strings are Rocket.Chat's: a plain `Error('x')` there answers `"x"`, a `Meteor.Error('x', 'msg')`
  * answers `"msg [x]"` with `errorType: "x"`. A key is its code in camelCase (less the reference's

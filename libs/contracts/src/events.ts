@@ -1,7 +1,7 @@
 import type { Room, UserRef } from './room.js';
 import type { RoomEventType } from './subjects.js';
 
-/** A public room event (SPEC §8). `type` is the subject; the JetStream message id is `eventId`. */
+/** A public room event (docs/events.md). `type` is the subject; the JetStream message id is `eventId`. */
 export interface RoomEvent {
   eventId: string;
   type: RoomEventType;

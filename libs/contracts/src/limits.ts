@@ -1,4 +1,4 @@
-/** Input bounds (SPEC §2). */
+/** Input bounds (docs/api.md#conventions). */
 export const LIMITS = {
   id: 256,
   token: 256,

@@ -8,7 +8,7 @@ import type { MessageEventType } from './subjects.js';
  */
 export type MarkdownNode = { type: string; value?: unknown } & Record<string, unknown>;
 
-/** The system message types rooms writes (SPEC §5a). */
+/** The system message types rooms writes (docs/api.md#the-message-object). */
 export const SYSTEM_MESSAGE_TYPES = { agentJoined: 'uj', roomClosed: 'livechat-close' } as const;
 export type SystemMessageType = (typeof SYSTEM_MESSAGE_TYPES)[keyof typeof SYSTEM_MESSAGE_TYPES];
 
@@ -18,7 +18,7 @@ export interface MessageAuthor extends UserRef {
 }
 
 /**
- * The message object (SPEC §5a), as the reference's. Visitor and agent messages carry `urls`,
+ * The message object (docs/api.md#messages), as the reference's. Visitor and agent messages carry `urls`,
  * `mentions`, `channels` and `md` (a visitor's also `token` and `alias`); system messages carry `t`
  * and `groupable: false`, as the reference writes them. Absent fields are omitted, never null.
  */
@@ -43,7 +43,7 @@ export interface Message {
   editedBy?: UserRef;
 }
 
-/** A public message event (SPEC §8): the room as it is after the change, and the message. */
+/** A public message event (docs/events.md): the room as it is after the change, and the message. */
 export interface MessageEvent {
   eventId: string;
   type: MessageEventType;
@@ -108,7 +108,7 @@ export interface DeleteMessageReply {
 }
 
 /**
- * An agent writes in a room they serve (SPEC §6a `chat.sendMessage`): the service-level command the
+ * An agent writes in a room they serve (docs/api.md#agents-sign-in `chat.sendMessage`): the service-level command the
  * agents' endpoint calls. `_id` is idempotent as a visitor's.
  */
 export interface SendAgentMessageCommand {
@@ -119,7 +119,7 @@ export interface SendAgentMessageCommand {
 }
 
 /**
- * `rooms.sync-messages` (SPEC §6a `chat.syncMessages`): the room's messages changed strictly after
+ * `rooms.sync-messages` (docs/api.md#agents-sign-in `chat.syncMessages`): the room's messages changed strictly after
  * `lastUpdate`, for an agent who serves or served the room (else `error-not-allowed`).
  */
 export interface SyncMessagesCommand {

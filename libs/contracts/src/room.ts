@@ -1,6 +1,6 @@
 import type { Message, MessageAuthor } from './message.js';
 
-/** The livechat room object (SPEC §4), as the HTTP API answers it and as events carry it. */
+/** The livechat room object (docs/api.md#the-room-object), as the HTTP API answers it and as events carry it. */
 export interface RoomSource {
   type: 'widget' | 'api';
   destination?: string;
@@ -12,7 +12,7 @@ export interface UserRef {
 }
 
 /**
- * The room's conversation metrics (SPEC §4, §5a), as the reference keeps them: dates ISO, times in
+ * The room's conversation metrics (docs/api.md#what-messages-do-to-the-room), as the reference keeps them: dates ISO, times in
  * seconds. `v.lq`: the visitor's last query (first message since the agent's last reply);
  * `servedBy.lr`: the agent's last reply to it; `response`: time from a query to its reply
  * (`fd`/`ft` the first one, `total` replies, `tt` their sum, `avg`); `reaction`: the first reply's
@@ -88,7 +88,7 @@ export interface CloseRoomReply {
   comment: string;
 }
 
-/** `rooms.close-by-agent`: the serving agent closes the room (SPEC §6a `room.closeByUser`). */
+/** `rooms.close-by-agent`: the serving agent closes the room (docs/api.md#agents-sign-in `room.closeByUser`). */
 export interface CloseRoomByAgentCommand {
   rid: string;
   agent: MessageAuthor;
@@ -96,7 +96,7 @@ export interface CloseRoomByAgentCommand {
 }
 
 /**
- * `rooms.list-rooms` (SPEC §6a `livechat/rooms`): rooms newest first. `servedBy`: only rooms these
+ * `rooms.list-rooms` (docs/api.md#agents-sign-in `livechat/rooms`): rooms newest first. `servedBy`: only rooms these
  * agents serve or served; `open`: only open (true) or closed (false) rooms.
  */
 export interface ListRoomsCommand {
@@ -115,7 +115,7 @@ export interface ListRoomsReply {
   total: number;
 }
 
-/** `rooms.serving-agent` (SPEC §5b `livechat/agent.info`): the serving agent of the visitor's room. */
+/** `rooms.serving-agent` (docs/api.md#widget-bootstrap `livechat/agent.info`): the serving agent of the visitor's room. */
 export interface ServingAgentCommand {
   rid: string;
   token: string;

@@ -9,7 +9,7 @@ export type AgentPresence = (typeof AGENT_PRESENCES)[number];
 export const AGENT_LIVECHAT_STATUSES = ['available', 'not-available'] as const;
 export type AgentLivechatStatus = (typeof AGENT_LIVECHAT_STATUSES)[number];
 
-/** The routing settings (SPEC §6), by the reference's ids, with their types and defaults. */
+/** The routing settings (docs/api.md#agents), by the reference's ids, with their types and defaults. */
 export interface RoutingSettings {
   Livechat_Routing_Method: RoutingMethod;
   Livechat_accept_chats_with_no_agents: boolean;
@@ -42,9 +42,9 @@ export interface ResolveDepartmentReply {
 /**
  * `routing.admit-room`: asked only before a new room is opened, with the id rooms made for it.
  * Answers whether a room may be opened (Livechat_enabled, the no-agent-online rule), the department
- * it is placed in and, when an agent can serve it at once (SPEC §4), a reservation: routing has
+ * it is placed in and, when an agent can serve it at once (docs/routing.md#a-new-room-served-at-once), a reservation: routing has
  * taken that agent's capacity for this room id until `deadline`, and rooms may insert the room
- * already served by that agent only before then (see README, "A new room served at once").
+ * already served by that agent only before then (docs/routing.md#a-new-room-served-at-once).
  */
 export interface AdmitRoomCommand {
   roomId: string;
@@ -80,7 +80,7 @@ export interface ReleaseReservationCommand {
 // ── Operator commands (gateway → routing) ──────────────────────────────────────────────────────
 
 /**
- * An agent as the operator endpoints answer it (SPEC §6): every field always present. `name` is the
+ * An agent as the operator endpoints answer it (docs/api.md#settings): every field always present. `name` is the
  * username when the agent was created without one; `maxChats` is 0 when the agent has no limit of their
  * own (the setting Livechat_maximum_chats_per_agent applies).
  */
@@ -201,7 +201,7 @@ export interface RoutingDecision {
   occurredAt: string;
 }
 
-// ── Agent credentials (SPEC §6a; gateway → routing) ──────────────────────────────────────────────
+// ── Agent credentials (docs/api.md#agents-sign-in; gateway → routing) ──────────────────────────────────────────────
 
 /** Who an agent is: what their credentials authenticate, and the author of their messages. */
 export interface AgentIdentity {
@@ -231,7 +231,7 @@ export interface AuthenticateAgentReply {
   agent: AgentIdentity;
 }
 
-// ── Widget bootstrap (SPEC §5b; gateway → routing) ───────────────────────────────────────────────
+// ── Widget bootstrap (docs/api.md#widget-bootstrap; gateway → routing) ───────────────────────────────────────────────
 
 /** `routing.widget-config`: routing's part of `livechat/config`. `department` is an id or a name. */
 export interface WidgetConfigCommand {

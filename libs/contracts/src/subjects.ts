@@ -59,7 +59,7 @@ export const CONSUMERS = {
 
 /**
  * Public room events, published to JetStream by the rooms service. `room.renamed`: the visitor's
- * new name copied into their open room's `fname` (SPEC §3, §8: every change of a room's public
+ * new name copied into their open room's `fname` (docs/api.md#visitors, docs/events.md: every change of a room's public
  * fields publishes an event).
  */
 export const ROOM_EVENTS = {
@@ -71,7 +71,7 @@ export const ROOM_EVENTS = {
 
 export type RoomEventType = (typeof ROOM_EVENTS)[keyof typeof ROOM_EVENTS];
 
-/** Public message events (SPEC §8): a new, edited or system message; a deleted one. */
+/** Public message events (docs/events.md): a new, edited or system message; a deleted one. */
 export const MESSAGE_EVENTS = {
   sent: 'message.sent',
   deleted: 'message.deleted',

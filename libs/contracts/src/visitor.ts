@@ -1,6 +1,6 @@
 import type { Room } from './room.js';
 
-/** A visitor as the HTTP API answers it (SPEC §3). Absent fields are omitted, never null. */
+/** A visitor as the HTTP API answers it (docs/api.md#visitors). Absent fields are omitted, never null. */
 export interface Visitor {
   _id: string;
   token: string;
@@ -39,7 +39,7 @@ export interface VisitorReply {
   visitor: Visitor;
 }
 
-/** `rooms.visitor-session` (SPEC §5b `livechat/config`): the visitor with this token and their open room, each when there is one. */
+/** `rooms.visitor-session` (docs/api.md#widget-bootstrap `livechat/config`): the visitor with this token and their open room, each when there is one. */
 export interface VisitorSessionCommand {
   token: string;
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { TestDatabase } from '../../../harness/database.js';
 
 /**
- * Support for the hostile-input suite (SPEC §9.6): a raw HTTP client that can send any bytes with a
+ * Support for the hostile-input suite (docs/guarantees.md#6-bad-input-changes-nothing): a raw HTTP client that can send any bytes with a
  * deadline, bodies with raw fragments spliced in (invalid UTF-8, 10 000 levels of nesting), the
  * envelope and leak checks, and a digest of every table a request could write.
  */
@@ -259,7 +259,7 @@ const LEAKS: RegExp[] = [
 ];
 
 /**
- * Why an error answer breaks SPEC §2 or leaks internals, or null. Text the request itself carried
+ * Why an error answer breaks docs/api.md#conventions or leaks internals, or null. Text the request itself carried
  * (an unknown key named in "unknown parameter '…'") is not a leak.
  */
 export function failureProblem(res: WireResponse, req: WireRequest): string | null {

@@ -25,7 +25,7 @@ import { CreateAgentDto } from './dto/create-agent.dto.js';
 import { IdParam } from './dto/id.param.js';
 import { SetAgentStatusDto } from './dto/set-agent-status.dto.js';
 
-/** Livechat agents (SPEC §6), owned by the routing service. The operator's, but for an agent's own availability (SPEC §6a): `Allow` per endpoint (on the class it would add to each one's). */
+/** Livechat agents (docs/api.md#operator-endpoints), owned by the routing service. The operator's, but for an agent's own availability (docs/api.md#agents-sign-in): `Allow` per endpoint (on the class it would add to each one's). */
 @Controller('api/v1/livechat')
 @ApiOperatorController()
 export class AgentsController {

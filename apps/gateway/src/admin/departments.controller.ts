@@ -14,7 +14,7 @@ import { DepartmentListReplySchema, SaveDepartmentReplySchema } from './dto/depa
 import { IdParam } from './dto/id.param.js';
 import { SaveDepartmentDto } from './dto/save-department.dto.js';
 
-/** Livechat departments (SPEC §6), owned by the routing service. */
+/** Livechat departments (docs/api.md#operator-endpoints), owned by the routing service. */
 @Controller('api/v1/livechat/department')
 @Allow(AUDIENCES.operator)
 @ApiOperatorController()

@@ -15,7 +15,7 @@ import { InquiryListReplySchema, InquiryReplySchema } from './dto/inquiry.schema
 import { ListInquiriesQuery } from './dto/list-inquiries.query.js';
 import { TakeInquiryDto } from './dto/take-inquiry.dto.js';
 
-/** The waiting queue (SPEC §6): rooms nobody serves yet, oldest first. An agent may take one for themselves (SPEC §6a). */
+/** The waiting queue (docs/api.md#operator-endpoints): rooms nobody serves yet, oldest first. An agent may take one for themselves (docs/api.md#agents-sign-in). */
 @Controller('api/v1/livechat')
 @ApiOperatorController()
 export class InquiriesController {

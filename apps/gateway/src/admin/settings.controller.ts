@@ -8,7 +8,7 @@ import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { IdParam } from './dto/id.param.js';
 import { SetSettingDto } from './dto/set-setting.dto.js';
 
-/** The routing settings (SPEC §6), by the reference's ids; routing checks the id and the value's type. */
+/** The routing settings (docs/api.md#settings), by the reference's ids; routing checks the id and the value's type. */
 @Controller('api/v1/settings')
 @Allow(AUDIENCES.operator)
 @ApiOperatorController()

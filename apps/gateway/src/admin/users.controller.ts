@@ -9,7 +9,7 @@ import { CreateTokenDto } from './dto/create-token.dto.js';
 import { CreateTokenReplySchema } from './dto/create-token.schema.js';
 import { SetUserStatusDto } from './dto/set-user-status.dto.js';
 
-/** A user's presence (SPEC §6, `users.setStatus`) and credentials (SPEC §6a, `users.createToken`); here every user is a livechat agent. */
+/** A user's presence (docs/api.md#operator-endpoints, `users.setStatus`) and credentials (docs/api.md#agents-sign-in, `users.createToken`); here every user is a livechat agent. */
 @Controller('api/v1')
 @Allow(AUDIENCES.operator)
 @ApiOperatorController()

@@ -11,7 +11,7 @@ import { RoomListReplySchema } from './dto/agent-replies.schema.js';
 import { CloseByUserDto } from './dto/close-by-user.dto.js';
 import { ListRoomsQuery, ROOMS_PAGE } from './dto/list-rooms.query.js';
 
-/** Rooms from an agent's side (SPEC §6a): the rooms they serve or served, and closing one they serve. */
+/** Rooms from an agent's side (docs/api.md#agents-sign-in): the rooms they serve or served, and closing one they serve. */
 @Controller('api/v1/livechat')
 @ApiAgentController()
 export class AgentRoomsController {

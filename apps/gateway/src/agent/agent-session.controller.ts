@@ -9,7 +9,7 @@ import { SuccessReplySchema } from '../docs/common.schema.js';
 import { NatsRpc } from '../rpc/nats-rpc.service.js';
 import { MeReplySchema } from './dto/agent-replies.schema.js';
 
-/** An agent's session (SPEC §6a): who they are, and signing out. */
+/** An agent's session (docs/api.md#agents-sign-in): who they are, and signing out. */
 @Controller('api/v1')
 @Allow(AUDIENCES.agent)
 @ApiAgentController()

@@ -20,7 +20,7 @@ import { SyncMessagesQuery } from './dto/sync-messages.query.js';
 
 const NOT_ALLOWED = { success: false, error: ERRORS.notAllowed.error };
 
-/** An agent's side of a room's conversation (SPEC §6a): only rooms they serve (write) or serve or served (read). */
+/** An agent's side of a room's conversation (docs/api.md#agents-sign-in): only rooms they serve (write) or serve or served (read). */
 @Controller('api/v1')
 @Allow(AUDIENCES.agent)
 @ApiAgentController()

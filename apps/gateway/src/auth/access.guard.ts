@@ -15,10 +15,10 @@ const HEADERS = { authToken: 'x-auth-token', userId: 'x-user-id' } as const;
  * - `X-User-Id` present: an agent. Exactly one `X-User-Id` and one `X-Auth-Token`, checked by routing
  *   (one NATS request; the owner of agents keeps their tokens' hashes). Nothing is cached here, so a
  *   token revoked (logout, agent deleted) is refused by the very next request on every gateway replica
- *   (SPEC §9.10). Unknown agent, wrong or revoked token, another agent's id: 401.
+ *   (docs/guarantees.md#10-no-answer-staler-than-an-acknowledged-change). Unknown agent, wrong or revoked token, another agent's id: 401.
  * - else: exactly one `X-Auth-Token` equal to the operator token (constant-time compare), or 401.
  * An agent on an endpoint that does not take agents is 403; the operator token on one that does not
- * take the operator (an agent's own actions) is 401: it is not an agent's credential (SPEC §6a).
+ * take the operator (an agent's own actions) is 401: it is not an agent's credential (docs/api.md#agents-sign-in).
  * Guards run before pipes: an unauthenticated request is refused before its input is looked at.
  */
 @Injectable()

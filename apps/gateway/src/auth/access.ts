@@ -4,7 +4,7 @@ import { ERRORS, type AgentCredentials, type AgentIdentity } from '@livechat/con
 import { ForbiddenReplySchema, UnauthorizedReplySchema } from '../docs/common.schema.js';
 
 /**
- * Who may call an endpoint (SPEC §2, §6a): `anyone` (visitor endpoints, where the visitor token is the
+ * Who may call an endpoint (docs/api.md#conventions, docs/api.md#agents-sign-in): `anyone` (visitor endpoints, where the visitor token is the
  * credential; health; the console page), the `operator` (`X-Auth-Token` equal to LIVECHAT_ADMIN_TOKEN),
  * an `agent` (`X-User-Id` + `X-Auth-Token`: their own credentials).
  */

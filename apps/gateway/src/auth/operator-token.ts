@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * The operator token (SPEC §2, LIVECHAT_ADMIN_TOKEN). Both sides are hashed with SHA-256 before
+ * The operator token (docs/api.md#conventions, LIVECHAT_ADMIN_TOKEN). Both sides are hashed with SHA-256 before
  * `timingSafeEqual`, so the comparison takes the same time whatever the sent token is, its length included.
  */
 export class OperatorToken {

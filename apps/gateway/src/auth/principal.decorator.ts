@@ -21,7 +21,7 @@ export const CurrentAgent = createParamDecorator((_data: unknown, context: Execu
 });
 
 /**
- * The agent a request acts for (SPEC §6a): an agent only for themselves (`named` omitted or their own
+ * The agent a request acts for (docs/api.md#agents-sign-in): an agent only for themselves (`named` omitted or their own
  * id; another agent's is 403 `unauthorized`), the operator for the agent `named` in `field` (required).
  */
 export function actingAgentId(principal: Principal, named: string | undefined, field: string): string {

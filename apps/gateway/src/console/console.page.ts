@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
  * exactly these two by hash and nothing else.
  *
  * Two views, one sign-in: the operator (the operator token, `X-Auth-Token`) sees the agents, the queue
- * and the recent rooms; an agent (their `X-User-Id` and token, SPEC §6a) sees their rooms, reads a
+ * and the recent rooms; an agent (their `X-User-Id` and token, docs/api.md#agents-sign-in) sees their rooms, reads a
  * chat (chat.syncMessages), answers it (chat.sendMessage), closes it (room.closeByUser) and sets their
  * availability. The page holds no data: the credentials stay in sessionStorage (this tab only) and
  * every request carries them. Everything it shows is put in the page with textContent and DOM nodes,

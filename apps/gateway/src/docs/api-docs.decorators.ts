@@ -26,7 +26,7 @@ export const API_TAGS = {
 
 type ClassAndMethodDecorator = ReturnType<typeof applyDecorators>;
 
-/** 503 and 504: every endpoint that forwards over NATS can meet them (SPEC §2). */
+/** 503 and 504: every endpoint that forwards over NATS can meet them (docs/api.md#conventions). */
 function ApiTransportFailures(): ClassAndMethodDecorator {
   return applyDecorators(
     ApiServiceUnavailableResponse({
@@ -52,12 +52,12 @@ export function ApiOperatorController(): ClassAndMethodDecorator {
   return applyDecorators(ApiTags(API_TAGS.operators), ApiTransportFailures());
 }
 
-/** An agent's controller (SPEC §6a; its credentials: `Allow`), and the NATS transport failures. */
+/** An agent's controller (docs/api.md#agents-sign-in; its credentials: `Allow`), and the NATS transport failures. */
 export function ApiAgentController(): ClassAndMethodDecorator {
   return applyDecorators(ApiTags(API_TAGS.agents), ApiTransportFailures());
 }
 
-/** 403 `unauthorized`: an agent naming another agent (SPEC §6a: an agent acts only for themselves). */
+/** 403 `unauthorized`: an agent naming another agent (docs/api.md#agents-sign-in: an agent acts only for themselves). */
 export function ApiForOneself(): ClassAndMethodDecorator {
   return ApiForbiddenResponse({
     type: ForbiddenReplySchema,
@@ -73,7 +73,7 @@ function envelope(error: DomainError): Record<string, unknown> {
 }
 
 /**
- * 400 in the SPEC envelope: a malformed request (a readable message such as `validationExample`) or
+ * 400 in the API envelope: a malformed request (a readable message such as `validationExample`) or
  * one of the domain errors this endpoint can answer, each listed as an example with the reference's
  * strings. Without arguments (endpoints that take no input) only the envelope is documented.
  */
@@ -94,7 +94,7 @@ export function ApiRejects(validationExample?: string, ...errors: DomainError[])
   });
 }
 
-/** 404 `Agent not found` (SPEC §6, §7). */
+/** 404 `Agent not found` (docs/api.md#operator-endpoints, docs/routing.md). */
 export function ApiAgentNotFound(): ClassAndMethodDecorator {
   return ApiNotFoundResponse({
     type: AgentNotFoundReplySchema,

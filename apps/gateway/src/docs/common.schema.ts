@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ERRORS } from '@livechat/contracts';
 
 /**
- * The OpenAPI schemas of the envelopes every endpoint answers (SPEC §2) and of the small objects
+ * The OpenAPI schemas of the envelopes every endpoint answers (docs/api.md#conventions) and of the small objects
  * several replies share. Documentation only: the wire format is made by SuccessEnvelopeInterceptor
  * and ApiEnvelopeFilter.
  */
@@ -27,7 +27,7 @@ export class SuccessReplySchema {
 
 @ApiSchema({
   name: 'ErrorReply',
-  description: 'A failure (SPEC §2): a domain error with the reference\'s strings, or a readable validation message.',
+  description: 'A failure (docs/api.md#conventions): a domain error with the reference\'s strings, or a readable validation message.',
 })
 export class ErrorReplySchema {
   @ApiProperty({ type: 'boolean', enum: [false], example: false })

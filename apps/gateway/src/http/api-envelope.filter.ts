@@ -11,7 +11,7 @@ interface Failure {
 }
 
 /**
- * The one place where failures become HTTP (SPEC §2): domain errors by code, transport failures
+ * The one place where failures become HTTP (docs/api.md#malformed-requests): domain errors by code, transport failures
  * as 503/504, malformed requests as 400, unknown routes as 404. Anything unexpected is logged
  * once with an id, and the client sees only that id.
  */
@@ -52,7 +52,7 @@ export class ApiEnvelopeFilter implements ExceptionFilter {
   }
 }
 
-/** SPEC §2: every malformed request is a 400; only 401, 404 and 405 keep their own status. */
+/** docs/api.md#errors-and-statuses: every malformed request is a 400; only 401, 404 and 405 keep their own status. */
 function clientStatus(status: number): number {
   return [401, 404, 405].includes(status) ? status : HttpStatus.BAD_REQUEST;
 }

@@ -22,7 +22,7 @@ const VISITOR_PATH = '/api/v1/livechat/visitor/';
 const REDACTED = '***';
 
 /**
- * The URL as the access log shows it: a visitor token is a credential (SPEC: the visitor's only
+ * The URL as the access log shows it: a visitor token is a credential (docs/api.md: the visitor's only
  * one), so it is replaced wherever the API takes it, in the path (`visitor/:token`) and in the
  * query (`?token=`). The path is logged decoded, as it was routed.
  */

@@ -7,7 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Input that cannot be read as the text it claims to be is refused at the edge, before guards and
- * DTOs (SPEC §2, §9.6: bad input is a 400 in the envelope and writes nothing). Left to Fastify and
+ * DTOs (docs/api.md#malformed-requests, docs/guarantees.md#6-bad-input-changes-nothing: bad input is a 400 in the envelope and writes nothing). Left to Fastify and
  * the services, each of these was a 500 or a silently altered value:
  * - a JSON body that is not UTF-8: Fastify decodes it leniently and U+FFFD would be stored;
  * - a NUL character or a lone UTF-16 surrogate in a string, a key, the path or the query:
@@ -91,7 +91,7 @@ export const UNREAD_BODY_BOUND = { bytes: 64 * 1024 * 1024, ms: 30_000 } as cons
 
 /**
  * Keeps the connection of a refused request open while its client is still sending the body, reading
- * and discarding the rest, so that the client gets to read the answer (SPEC §2: an ordinary HTTP
+ * and discarding the rest, so that the client gets to read the answer (docs/api.md#conventions: an ordinary HTTP
  * client that is still sending receives the 400). Fastify marks such an answer `Connection: close`,
  * and Node then closes the socket once the answer is written: a client still writing (Node's fetch,
  * undici) fails with EPIPE and never sees the answer. Past UNREAD_BODY_BOUND the socket is closed.

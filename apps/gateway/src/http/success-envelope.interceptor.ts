@@ -14,7 +14,7 @@ const RAW_REPLY = 'livechat:raw-reply';
 export const RawReply = (): ClassDecorator & MethodDecorator => SetMetadata(RAW_REPLY, true);
 
 /**
- * SPEC §2: a success is the result object with `"success": true` added. A JsonBody (a service's
+ * docs/api.md#conventions: a success is the result object with `"success": true` added. A JsonBody (a service's
  * reply passed through, already enveloped) is sent as its bytes, as JSON. Registered once for every
  * handler (APP_INTERCEPTOR); a RawReply handler, and a text body (the Prometheus scrape of
  * MetricsModule), pass as they are.

@@ -22,7 +22,7 @@ import { MessageIdParam, RoomIdParam } from './dto/message-id.param.js';
 import { DeleteMessageReplySchema, MessageHistoryReplySchema, MessageReplySchema } from './dto/message.schema.js';
 import { SendMessageDto } from './dto/send-message.dto.js';
 
-/** A visitor's conversation (SPEC §5a): the visitor token is the credential; another visitor's room is invalid-room. */
+/** A visitor's conversation (docs/api.md#messages): the visitor token is the credential; another visitor's room is invalid-room. */
 @Controller('api/v1/livechat')
 @Allow(AUDIENCES.anyone)
 @ApiLivechatController()

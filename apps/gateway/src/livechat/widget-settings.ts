@@ -1,7 +1,7 @@
 import { LIMITS } from '@livechat/contracts';
 
 /**
- * `config.settings` of `livechat/config` (SPEC §5b): the reference's keys that tell its widget what this
+ * `config.settings` of `livechat/config` (docs/api.md#widget-bootstrap): the reference's keys that tell its widget what this
  * product does, each set to what is true here. Constant: these are capabilities, not settings an
  * operator changes. What the product does not serve is off: file uploads, transcripts, video calls,
  * the offline form (`livechat/offline.message`), switching departments (`visitor/department.transfer`).

@@ -37,7 +37,7 @@ type WidgetConfig =
       agent?: AgentIdentity;
     };
 
-/** What the reference's widget and client library ask before and around a chat (SPEC §5b). No login. */
+/** What the reference's widget and client library ask before and around a chat (docs/api.md#widget-bootstrap). No login. */
 @Controller('api/v1/livechat')
 @Allow(AUDIENCES.anyone)
 @ApiLivechatController()

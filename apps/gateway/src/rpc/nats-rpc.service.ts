@@ -32,7 +32,7 @@ export class NatsRpc {
 
   /**
    * The service's reply as the HTTP success body, without parsing it: the bytes the service
-   * serialized, with `"success": true` added (SPEC §2). For routes that answer what the service
+   * serialized, with `"success": true` added (docs/api.md#conventions). For routes that answer what the service
    * answered, unchanged (the hot path).
    */
   async forward(subject: string, payload: unknown): Promise<JsonBody> {

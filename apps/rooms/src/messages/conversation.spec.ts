@@ -55,7 +55,7 @@ class Conversation {
   }
 }
 
-describe('the conversation rules (SPEC §5a, the reference hooks)', () => {
+describe('the conversation rules (docs/api.md#what-messages-do-to-the-room, the reference hooks)', () => {
   it("replays the reference's example room: a query, the agent's first reply, and a new query waiting", () => {
     const chat = new Conversation('2021-07-09T20:12:19.795Z');
     const first = chat.visitor('hello', '2021-07-09T20:12:20.555Z');

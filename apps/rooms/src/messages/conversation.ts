@@ -5,7 +5,7 @@ import { MessageEntity } from './message.entity.js';
 import { toMessage } from './message.mapper.js';
 
 /**
- * The rules of a room's conversation (SPEC §5a): the messages each writer makes, and what each
+ * The rules of a room's conversation (docs/api.md#what-messages-do-to-the-room): the messages each writer makes, and what each
  * message does to the room. Pure functions of the room as it is (read under its row lock) and of a
  * time the caller gives, so they are tested with a clock the test controls. The room rules are the
  * reference's: its `afterOmnichannelSaveMessage` hooks `saveAnalyticsData`, `markRoomResponded`,
@@ -13,7 +13,7 @@ import { toMessage } from './message.mapper.js';
  * update queries they call (`getAnalyticsUpdateQueryBySentByVisitor`/`…ByAgent`,
  * `getResponseByRoomIdUpdateQuery`, `getNotResponseByRoomIdUpdateQuery`, …); `msgs`, `lm` and
  * `lastMessage` as its `Rooms.setIncMsgCountAndSetLastMessageUpdateQuery` and `resetLastMessageById`.
- * Where this product differs from the reference it is on purpose (SPEC §5a): system messages are in
+ * Where this product differs from the reference it is on purpose (docs/api.md#messages): system messages are in
  * the history but do not count in `msgs`, nor become `lastMessage`.
  */
 

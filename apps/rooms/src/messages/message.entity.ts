@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { MarkdownNode, Message, SystemMessageType } from '@livechat/contracts';
 
-/** A message of a room's conversation (SPEC §5a); see the messages migration for the table's design. */
+/** A message of a room's conversation (docs/api.md#messages); see the messages migration for the table's design. */
 @Entity({ schema: 'rooms', name: 'messages' })
 export class MessageEntity {
   @PrimaryColumn('text')

@@ -2,7 +2,7 @@ import { SYSTEM_MESSAGE_TYPES, type Message } from '@livechat/contracts';
 import type { MessageEntity } from './message.entity.js';
 
 /**
- * The wire message of SPEC §5a, with the reference's fields for each kind: a visitor's or an
+ * The wire message of docs/api.md#the-message-object, with the reference's fields for each kind: a visitor's or an
  * agent's message has `urls`, `mentions`, `channels` and `md` (a visitor's also `token`, `alias`); a
  * system message has `t` and `groupable: false`, and the ones the reference sends through its message
  * pipeline (`livechat-close`) its `md` too. Absent fields are omitted, never null.

@@ -16,7 +16,7 @@ import {
 } from '@livechat/contracts';
 import { MessagesService } from './messages.service.js';
 
-/** The visitor's message commands (SPEC §5a) and the agent's (SPEC §6a: chat.sendMessage, chat.syncMessages). */
+/** The visitor's message commands (docs/api.md#messages) and the agent's (docs/api.md#agents-sign-in: chat.sendMessage, chat.syncMessages). */
 @Controller()
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}

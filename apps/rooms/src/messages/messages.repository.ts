@@ -12,21 +12,21 @@ type RoomAndMessageRow = { roomId: string } & Record<string, unknown>;
  * The messages table (see the messages migration), and the statements that write a message together
  * with the room fields it drives and its event: one statement each, in the caller's transaction, under
  * the room's row lock taken first (`lockRoom…`), so concurrent writers to a room queue up and each
- * computes from the room as the previous one left it (SPEC §9.8: no lost update).
+ * computes from the room as the previous one left it (docs/guarantees.md#8-a-message-change-is-stored-counted-and-published-once: no lost update).
  */
 @Injectable()
 export class MessagesRepository {
   private readonly columns: EntityColumns<MessageEntity>;
   private readonly roomColumns: EntityColumns<RoomEntity>;
   /**
-   * A room's history, newest first (SPEC §5a): over `messages_history`, scoped to the room, paged by
+   * A room's history, newest first (docs/api.md#messages): over `messages_history`, scoped to the room, paged by
    * `ts < end` and offset. One statement answers both whether the room is the visitor's (no row: it is
    * not) and its page (a row with null message columns: an empty page).
    */
   private readonly historyStatement: Statement;
   private readonly messageOfVisitorRoom: Statement;
   /**
-   * What changed in a room strictly after a date, tombstones included, oldest change first (SPEC §6a
+   * What changed in a room strictly after a date, tombstones included, oldest change first (docs/api.md#agents-sign-in
    * `chat.syncMessages`), over `messages_changed`; only when the room is served (or was) by `$2`: no
    * row at all when it is not, a row with null message columns when nothing changed. Within a room
    * every change has its own `updated_at` (see nextInstant), so "after the newest one seen" pages

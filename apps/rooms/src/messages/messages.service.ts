@@ -29,7 +29,7 @@ import { messageEvent } from './message-event.js';
 import { toMessage } from './message.mapper.js';
 import { MessagesRepository } from './messages.repository.js';
 
-/** SPEC §5a: the default page of a history, and the most a page holds. */
+/** docs/api.md#messages: the default page of a history, and the most a page holds. */
 export const HISTORY_PAGE = { default: 20, max: 100 } as const;
 
 /**
@@ -40,8 +40,8 @@ export const HISTORY_PAGE = { default: 20, max: 100 } as const;
 export const SYNC_PAGE = { max: 100, bytes: 512 * 1024 } as const;
 
 /**
- * A room's conversation (SPEC §5a): visitors' messages through the five visitor commands, agents'
- * through `sendAsAgent` (the agents' endpoint, SPEC §6a, calls it). Every write is one transaction
+ * A room's conversation (docs/api.md#messages): visitors' messages through the five visitor commands, agents'
+ * through `sendAsAgent` (the agents' endpoint, docs/api.md#agents-sign-in, calls it). Every write is one transaction
  * that takes the room's row lock, then writes the message, every room field it drives and its event
  * in one statement; the markdown tree is made before, outside the lock.
  */
@@ -96,7 +96,7 @@ export class MessagesService {
   }
 
   /**
-   * SPEC §6a `chat.syncMessages`: the messages of a room the agent serves or served that changed
+   * docs/api.md#agents-sign-in `chat.syncMessages`: the messages of a room the agent serves or served that changed
    * strictly after `lastUpdate` (`updated`, newest first, as the reference), and the ones deleted
    * since (`deleted`); else `error-not-allowed`. Bounded by SYNC_PAGE, oldest changes first.
    */
@@ -207,7 +207,7 @@ export class MessagesService {
   }
 }
 
-/** A message's text as SPEC §2 bounds it: not blank, at most LIMITS.message characters. */
+/** A message's text as docs/api.md#conventions bounds it: not blank, at most LIMITS.message characters. */
 function checkedText(msg: string): string {
   if (msg.trim() === '') throw new RpcException(ERRORS.emptyMessage);
   if ([...msg].length > LIMITS.message) throw new RpcException(ERRORS.messageLengthExceedsCharacterLimit);

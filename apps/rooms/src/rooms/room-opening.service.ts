@@ -31,7 +31,7 @@ export class RoomOpeningService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** SPEC §4: the room named by `rid`, else the visitor's open room, else a new one. */
+  /** docs/api.md#getting-or-opening-a-room: the room named by `rid`, else the visitor's open room, else a new one. */
   async getOrOpen(cmd: GetOrOpenRoomCommand): Promise<GetOrOpenRoomReply> {
     if (cmd.rid) return this.getOwnOpenRoom(cmd.token, cmd.rid);
     const room = await this.rooms.findOpenByToken(cmd.token);
@@ -50,7 +50,7 @@ export class RoomOpeningService {
   }
 
   /**
-   * A new room (SPEC §4). rooms makes its id, then asks routing's admission, which may answer a
+   * A new room (docs/api.md#getting-or-opening-a-room). rooms makes its id, then asks routing's admission, which may answer a
    * reservation: the room is then inserted already served, with its room.opened and room.assigned, in
    * one statement fenced by the reservation's deadline. A reservation the room did not use comes back
    * to routing: at once when the insert lost to the visitor's other request, by room.opened when the

@@ -72,7 +72,7 @@ export class RoomEntity {
   @Column('text', { name: 'closed_by_username', nullable: true })
   closedByUsername: string | null;
 
-  /** The wire metrics (SPEC §4, §5a): dates already ISO strings. */
+  /** The wire metrics (docs/api.md#what-messages-do-to-the-room): dates already ISO strings. */
   @Column('jsonb', { nullable: true })
   metrics: RoomMetrics | null;
 

@@ -13,7 +13,7 @@ function entity(overrides: Partial<RoomEntity> = {}): RoomEntity {
 }
 
 describe('toRoom', () => {
-  it('answers an open room with the SPEC fields and omits absent ones rather than sending null', () => {
+  it('answers an open room with the documented fields and omits absent ones rather than sending null', () => {
     const room = toRoom(entity());
     expect(room).toEqual({
       _id: 'room1', fname: 'Mary', t: 'l', v: { _id: 'visitor1', username: 'guest-1', token: 'tok', status: 'online' },

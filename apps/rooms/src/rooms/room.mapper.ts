@@ -1,7 +1,7 @@
 import type { Room } from '@livechat/contracts';
 import type { RoomEntity } from './room.entity.js';
 
-/** The wire room of SPEC §4: absent fields are omitted, never null. */
+/** The wire room of docs/api.md#the-room-object: absent fields are omitted, never null. */
 export function toRoom(e: RoomEntity): Room {
   const room: Room = {
     _id: e.id,

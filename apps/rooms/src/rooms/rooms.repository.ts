@@ -23,7 +23,7 @@ export class RoomsRepository {
   /**
    * The hot path's lookups of one turn of the event loop, made as one statement at its end. Each
    * lookup still reads the database after its request arrived and before it is answered (no cache:
-   * `cache: false`), so an answer is as fresh as a statement of its own would be (SPEC §9.10).
+   * `cache: false`), so an answer is as fresh as a statement of its own would be (docs/guarantees.md#10-no-answer-staler-than-an-acknowledged-change).
    */
   private readonly openByToken = new DataLoader<string, RoomEntity | null>(
     async (tokens) => {
@@ -62,7 +62,7 @@ export class RoomsRepository {
   }
 
   /**
-   * The hot path (SPEC §4, a visitor asking again for the room they have): their open room by their
+   * The hot path (docs/api.md#getting-or-opening-a-room, a visitor asking again for the room they have): their open room by their
    * token, a prepared statement over the `rooms_open_by_token` index, shared by the lookups of the
    * same turn of the event loop.
    */
@@ -70,7 +70,7 @@ export class RoomsRepository {
     return this.openByToken.load(token);
   }
 
-  /** SPEC §6a `livechat/rooms`: a page of rooms newest first (of these agents, open or closed only, when given) and the total. */
+  /** docs/api.md#agents-sign-in `livechat/rooms`: a page of rooms newest first (of these agents, open or closed only, when given) and the total. */
   async page(filter: { servedBy?: string[]; open?: boolean }, page: { count: number; offset: number }): Promise<{ rooms: RoomEntity[]; total: number }> {
     const rows = await preparedQuery<{ total: number } & Record<string, unknown>>(this.pool, this.roomsPage, [
       filter.servedBy ?? null,
@@ -204,7 +204,7 @@ export class RoomsRepository {
   }
 
   /**
-   * Copies a visitor's new name into the `fname` of their open room (SPEC §3), at `now` or just after
+   * Copies a visitor's new name into the `fname` of their open room (docs/api.md#visitors), at `now` or just after
    * the room's last change (see nextInstant). Answers the room as it now is, or null when nothing
    * changed (no open room, or the same name).
    */

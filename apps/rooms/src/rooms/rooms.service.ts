@@ -33,7 +33,7 @@ import { toRoom } from './room.mapper.js';
 import { RoomsMetrics } from './rooms.metrics.js';
 import { RoomsRepository } from './rooms.repository.js';
 
-/** The closing comment of a visitor's close (SPEC §5), also the `livechat-close` message's text. */
+/** The closing comment of a visitor's close (docs/api.md#closing-a-room), also the `livechat-close` message's text. */
 export const VISITOR_CLOSE_COMMENT = 'Closed by visitor';
 
 /** A room after it opened: the agent routing gives it, its close, and what the API reads of it. */
@@ -50,7 +50,7 @@ export class RoomsService {
   ) {}
 
   /**
-   * Applies routing's decisions (SPEC §1): each once, in version order, and only to an open room. A
+   * Applies routing's decisions (docs/architecture.md#services): each once, in version order, and only to an open room. A
    * decision for a room closed meanwhile changes nothing here; routing releases the agent's
    * capacity when it handles that room's room.closed. Each assignment writes what assignmentWrites
    * says (the `uj` message; room.assigned, with `agent: null` when the room lost its agent, and
@@ -77,7 +77,7 @@ export class RoomsService {
     }
   }
 
-  /** A visitor closes their own open room (SPEC §5), with its `livechat-close` message (SPEC §5a). */
+  /** A visitor closes their own open room (docs/api.md#closing-a-room), with its `livechat-close` message (docs/api.md#messages). */
   async close(cmd: CloseRoomCommand): Promise<CloseRoomReply> {
     const [visitor, md] = await Promise.all([this.visitors.findByToken(cmd.token), this.markdown.parse(VISITOR_CLOSE_COMMENT)]);
     if (!visitor) throw new RpcException(ERRORS.invalidToken);
@@ -90,7 +90,7 @@ export class RoomsService {
   }
 
   /**
-   * The serving agent closes the room (SPEC §6a `room.closeByUser`): `closer: "user"`, `closedBy` the
+   * The serving agent closes the room (docs/api.md#agents-sign-in `room.closeByUser`): `closer: "user"`, `closedBy` the
    * agent, the `livechat-close` message with the comment (empty without one). Errors as the
    * reference's closeLivechatRoom: no such room, not a room this agent serves, closed already.
    */
@@ -104,13 +104,13 @@ export class RoomsService {
     });
   }
 
-  /** SPEC §6a `livechat/rooms`: rooms newest first, those of `servedBy` (they serve or served) when given. */
+  /** docs/api.md#agents-sign-in `livechat/rooms`: rooms newest first, those of `servedBy` (they serve or served) when given. */
   async list(cmd: ListRoomsCommand): Promise<ListRoomsReply> {
     const { rooms, total } = await this.rooms.page({ servedBy: cmd.servedBy, open: cmd.open }, { count: cmd.count, offset: cmd.offset });
     return { rooms: rooms.map(toRoom), count: rooms.length, offset: cmd.offset, total };
   }
 
-  /** SPEC §5b `livechat/config`: the visitor with this token and their open room, each when there is one. */
+  /** docs/api.md#widget-bootstrap `livechat/config`: the visitor with this token and their open room, each when there is one. */
   async visitorSession(cmd: VisitorSessionCommand): Promise<VisitorSessionReply> {
     const [visitor, room] = await Promise.all([this.visitors.findByToken(cmd.token), this.rooms.findOpenByToken(cmd.token)]);
     const reply: VisitorSessionReply = {};
@@ -120,7 +120,7 @@ export class RoomsService {
   }
 
   /**
-   * SPEC §5b `livechat/agent.info`: the agent serving the visitor's room (open or closed, as the
+   * docs/api.md#widget-bootstrap `livechat/agent.info`: the agent serving the visitor's room (open or closed, as the
    * reference's findRoom): `invalid-token`, `invalid-room` (unknown, or another visitor's), `invalid-agent`.
    */
   async servingAgent(cmd: ServingAgentCommand): Promise<ServingAgentReply> {

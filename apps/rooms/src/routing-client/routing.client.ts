@@ -34,7 +34,7 @@ export class RoutingClient {
    * again after a short pause). When routing still does not answer (down, or past
    * ADMISSION_TIMEOUT_MS twice) the room opens in the visitor's department without the agent checks:
    * a chat is never refused because routing is away, and the durable room.opened gets it routed as
-   * soon as routing is back (SPEC §8), giving back whatever routing reserved for it meanwhile.
+   * soon as routing is back (docs/events.md), giving back whatever routing reserved for it meanwhile.
    */
   async admit(cmd: AdmitRoomCommand): Promise<AdmitRoomReply> {
     for (let attempt = 1; ; attempt += 1) {

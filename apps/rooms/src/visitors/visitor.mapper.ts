@@ -1,7 +1,7 @@
 import type { Visitor } from '@livechat/contracts';
 import type { VisitorEntity } from './visitor.entity.js';
 
-/** The wire visitor of SPEC §3: absent fields are omitted, never null. */
+/** The wire visitor of docs/api.md#visitors: absent fields are omitted, never null. */
 export function toVisitor(e: VisitorEntity): Visitor {
   const visitor: Visitor = {
     _id: e.id,

@@ -38,7 +38,7 @@ export class VisitorsService {
         { ...cmd, token, departmentId, customFields: cmd.customFields },
         now,
       );
-      // SPEC §8: the rename of their open room is published (room.renamed), with the room as it now is.
+      // docs/events.md: the rename of their open room is published (room.renamed), with the room as it now is.
       const room = cmd.name ? await this.rooms.renameOpenRoom(manager, saved.id, cmd.name, now) : null;
       if (room) await this.outbox.add(manager, [roomEvent(ROOM_EVENTS.renamed, room, room.updatedAt)]);
       return saved;

@@ -7,11 +7,11 @@ import { STRATEGIES } from '../assignment/strategies.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 
 /**
- * Whether a new room may open, where, and who serves it (SPEC §4): Livechat_enabled, the
+ * Whether a new room may open, where, and who serves it (docs/api.md#getting-or-opening-a-room): Livechat_enabled, the
  * no-agent-online rule (someone available and present in the department, its fallback chain, or
  * anywhere without a department; capacity not counted), the default department placement, and, when
  * an agent can serve it now, a reservation of that agent's capacity for the room (served at once).
- * A new room is not served at once while a room already waiting could be served (SPEC §9.5): it
+ * A new room is not served at once while a room already waiting could be served (docs/guarantees.md#5-the-queue-drains-in-order): it
  * waits in the queue behind it, and a queue pass is asked for.
  */
 @Injectable()

@@ -64,7 +64,7 @@ export class AgentsRepository {
   }
 }
 
-/** SPEC §6: every field always present (no name: the username; no limit of their own: 0). */
+/** docs/api.md#agents: every field always present (no name: the username; no limit of their own: 0). */
 function toAgent(row: AgentRow): Agent {
   return {
     _id: row.id,

@@ -49,7 +49,7 @@ export interface Choice {
 }
 
 /**
- * The agents, departments and load at one moment, and the rules of SPEC §7 over them: who is
+ * The agents, departments and load at one moment, and the rules of docs/routing.md#eligible-agents over them: who is
  * online, who is eligible, which department serves a room, who is chosen. Pure and in memory;
  * the dispatcher records each choice here and takes the capacity in the database.
  */
@@ -121,7 +121,7 @@ export class AgentPool {
     return null;
   }
 
-  /** SPEC §4: the first enabled department shown on registration with an eligible agent. */
+  /** docs/api.md#getting-or-opening-a-room: the first enabled department shown on registration with an eligible agent. */
   defaultDepartment(): string | undefined {
     for (const d of this.snapshot.departments) {
       if (!d.enabled || !d.showOnRegistration) continue;
@@ -186,7 +186,7 @@ export class AgentPool {
 
   /**
    * Whether one of these waiting rooms could be served now. A new room is served at once only when
-   * none could: otherwise the queue is served first, oldest first (SPEC §9.5).
+   * none could: otherwise the queue is served first, oldest first (docs/guarantees.md#5-the-queue-drains-in-order).
    */
   canServeAnyOf(strategy: RoutingStrategy, waiting: readonly WaitingRoom[]): boolean {
     return waiting.some((w) => this.choose(strategy, w.departmentId ?? undefined, w.preferredAgentId ?? undefined) !== undefined);
@@ -198,7 +198,7 @@ export class AgentPool {
   }
 }
 
-/** SPEC §7: the agent's own maxChats when set above 0, else the global limit; 0 = unlimited. */
+/** docs/routing.md: the agent's own maxChats when set above 0, else the global limit; 0 = unlimited. */
 export function capacityOf(agent: Pick<PoolAgent, 'maxChats'>, settings: RoutingSettings): number {
   return agent.maxChats && agent.maxChats > 0 ? agent.maxChats : settings.Livechat_maximum_chats_per_agent;
 }

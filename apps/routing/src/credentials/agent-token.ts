@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Agent tokens (SPEC §6a): 256 bits from the CSPRNG (`crypto.randomBytes`), written base64url (43
+ * Agent tokens (docs/api.md#agents-sign-in): 256 bits from the CSPRNG (`crypto.randomBytes`), written base64url (43
  * characters), as the reference's login tokens are 256-bit random secrets. Only the token's SHA-256
  * is stored: for a token with 256 bits of entropy a fast hash is as good as a slow one (nobody can
  * guess a preimage), and it lets each request be checked in microseconds. A check hashes the

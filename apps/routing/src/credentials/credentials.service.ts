@@ -6,9 +6,9 @@ import { MAX_TOKENS_PER_AGENT, matchesAny, newAgentToken, tokenHash } from './ag
 import { AgentTokensRepository } from './agent-tokens.repository.js';
 
 /**
- * Agents' credentials (SPEC §6a): tokens made here and shown once, kept only as hashes (agent-token.ts),
+ * Agents' credentials (docs/api.md#agents-sign-in): tokens made here and shown once, kept only as hashes (agent-token.ts),
  * checked on every agent request (the gateway asks; nothing is cached, so a revoked token is refused
- * by the next request on any replica: SPEC §9.10), revoked by logout or with the agent.
+ * by the next request on any replica: docs/guarantees.md#10-no-answer-staler-than-an-acknowledged-change), revoked by logout or with the agent.
  */
 @Injectable()
 export class CredentialsService {

@@ -23,7 +23,7 @@ export class DepartmentsService {
     return this.departments.list();
   }
 
-  /** Creates or updates a department; `agents`, when given, replaces its members (SPEC §7). */
+  /** Creates or updates a department; `agents`, when given, replaces its members (docs/routing.md). */
   async save(cmd: SaveDepartmentCommand): Promise<SaveDepartmentReply> {
     const reply = await this.dataSource
       .transaction(async (manager) => {

@@ -55,7 +55,7 @@ export class QueueDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     await this.passes.stop();
   }
 
-  /** Under the dispatch lock: the operator's manual take of one queued inquiry (SPEC §6). */
+  /** Under the dispatch lock: the operator's manual take of one queued inquiry (docs/api.md#operator-endpoints). */
   async take(inquiryId: string, agentId: string): Promise<InquiryEntity> {
     return this.outbox.transaction(async (manager) => {
       await lockDispatch(manager);

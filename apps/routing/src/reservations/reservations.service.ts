@@ -25,7 +25,7 @@ export interface OpenedRoom {
 export type ReservationOutcome = 'made' | 'confirmed' | 'queued' | 'voided' | 'closed';
 
 /**
- * A new room served at once (SPEC §4), and routing's record of every room following what rooms did
+ * A new room served at once (docs/routing.md#a-new-room-served-at-once), and routing's record of every room following what rooms did
  * with it. Admission reserves an agent's capacity for a room id before rooms inserts the room
  * (`reserve`); each reservation then ends exactly once, by a conditional change of its inquiry's
  * status, so its capacity comes back at most once:

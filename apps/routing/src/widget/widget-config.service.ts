@@ -6,9 +6,9 @@ import { AgentPoolRepository } from '../assignment/agent-pool.repository.js';
 import { DepartmentsRepository } from '../departments/departments.repository.js';
 
 /**
- * routing's part of the widget's bootstrap (SPEC §5b `livechat/config`): whether livechat is enabled,
+ * routing's part of the widget's bootstrap (docs/api.md#widget-bootstrap `livechat/config`): whether livechat is enabled,
  * whether an agent is online for the visitor's department (available and present, capacity not
- * counted, along its fallback chain; anywhere without a department — the count of §4's
+ * counted, along its fallback chain; anywhere without a department — the count that the
  * no-agent-online rule), the enabled departments, and the public identity of the visitor's agent.
  * Read from the database at each request, like every routing decision.
  */

@@ -32,7 +32,7 @@ export function exitOnStartupError(service: string, err: unknown): never {
 }
 
 /**
- * SPEC §9.7: on SIGTERM (or SIGINT) close the application, which finishes the requests in hand,
+ * docs/guarantees.md#7-graceful-shutdown: on SIGTERM (or SIGINT) close the application, which finishes the requests in hand,
  * then stops consumers and relays, drains NATS and closes the database, and exit 0; exit 1 if that
  * has not happened within `timeoutMs`. (Nest's enableShutdownHooks would end by re-raising the
  * signal, so the exit status would not say the shutdown went well.)
@@ -91,7 +91,7 @@ export interface MicroserviceBootstrapOptions {
  * (consumers, relays) run before the server subscribes; "listening on" is logged once both the
  * NATS server and the HTTP listener are up.
  *
- * SIGTERM/SIGINT keep SPEC §9.7's order: the NATS server is drained first (onModuleDestroy, the
+ * SIGTERM/SIGINT keep docs/guarantees.md#7-graceful-shutdown's order: the NATS server is drained first (onModuleDestroy, the
  * first shutdown hook: no new requests, the ones in hand answered), then consumers and relays stop
  * (beforeApplicationShutdown), the HTTP listener closes, and last the NATS connections are drained
  * and the database closed (onApplicationShutdown).

@@ -28,7 +28,7 @@ const SECOND_NS = 1_000_000_000;
  * API answering within `apiTimeout`) and pulls again, retrying every `expires` or so until the
  * consumer has a leader again. The client's defaults (30 s, 15 s, 5 s) left a consumer idle for
  * 28–40 s after its leader died; with these it resumes about when the cluster has elected the new
- * leader (README, "NATS: one server or a cluster").
+ * leader (docs/operating.md#nats-one-server-or-a-cluster).
  */
 export const PULL_TIMING = { expiresMs: 1_000, idleHeartbeatMs: 500, apiTimeoutMs: 1_000 } as const;
 

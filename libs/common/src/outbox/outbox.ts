@@ -47,7 +47,7 @@ export interface OutboxOptions {
    * Replicas of the streams it publishes to (NATS_STREAM_REPLICAS, default 1). With one, the last
    * `retainMs` of events are published again after each reconnect, since one NATS server may lose
    * what it acknowledged when it is killed; with more, an acknowledged event is stored on a
-   * majority of the nodes, and nothing is published again (README, "NATS: one server or a cluster").
+   * majority of the nodes, and nothing is published again (docs/operating.md#nats-one-server-or-a-cluster).
    */
   streamReplicas?: number;
 }

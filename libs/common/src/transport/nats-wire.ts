@@ -4,7 +4,7 @@ import { REQUEST_ID_HEADER } from '../logging/request-context.js';
 
 /**
  * The wire format of the services' NATS request/reply (internal: every service changes with it;
- * README "NATS request/reply" documents it):
+ * docs/architecture.md#wire-format documents it):
  *
  * - request: subject = the command (`rooms.get-or-open`…), sent to the service's queue group; body =
  *   the command as UTF-8 JSON (empty body = no payload); header `x-request-id` when the caller

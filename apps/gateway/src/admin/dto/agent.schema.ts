@@ -8,7 +8,7 @@ import {
 } from '@livechat/contracts';
 import { ID_DOC, SuccessReplySchema, UserRefSchema } from '../../docs/common.schema.js';
 
-/** Agents as the operator endpoints answer them (SPEC §6), for the API document. */
+/** Agents as the operator endpoints answer them (docs/api.md#operator-endpoints), for the API document. */
 
 @ApiSchema({ name: 'Agent' })
 export class AgentSchema implements Agent {

@@ -4,7 +4,7 @@ import { LIMITS } from '@livechat/contracts';
 import { ADMIN_LIMITS } from './admin-limits.js';
 import { IsOptionalNotNull } from './is-optional-not-null.decorator.js';
 
-/** `POST livechat/users/agent` (SPEC §6). */
+/** `POST livechat/users/agent` (docs/api.md#operator-endpoints). */
 @ApiSchema({ name: 'CreateAgentBody' })
 export class CreateAgentDto {
   @ApiProperty({ minLength: 1, maxLength: LIMITS.name, example: 'agent.smith' })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { ERRORS, LIMITS } from '@livechat/contracts';
 
-/** `POST users.createToken` (SPEC §6a): the agent to make a token for. */
+/** `POST users.createToken` (docs/api.md#agents-sign-in): the agent to make a token for. */
 @ApiSchema({ name: 'CreateTokenBody' })
 export class CreateTokenDto {
   @ApiProperty({ description: 'The agent id', minLength: 1, maxLength: LIMITS.id })

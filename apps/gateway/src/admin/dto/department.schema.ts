@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { Department, DepartmentAgent } from '@livechat/contracts';
 import { DATE_DOC, ID_DOC, SuccessReplySchema } from '../../docs/common.schema.js';
 
-/** Departments as the operator endpoints answer them (SPEC §6), for the API document. */
+/** Departments as the operator endpoints answer them (docs/api.md#operator-endpoints), for the API document. */
 
 @ApiSchema({ name: 'Department' })
 export class DepartmentSchema implements Department {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { Inquiry } from '@livechat/contracts';
 import { DATE_DOC, ID_DOC, SuccessReplySchema, VisitorRefSchema } from '../../docs/common.schema.js';
 
-/** The waiting queue as the operator endpoints answer it (SPEC §6, §7), for the API document. */
+/** The waiting queue as the operator endpoints answer it (docs/api.md#operator-endpoints, docs/routing.md), for the API document. */
 
 @ApiSchema({ name: 'Inquiry' })
 export class InquirySchema implements Omit<Inquiry, 'status'> {

@@ -85,7 +85,7 @@ export class DepartmentAgentInputDto implements DepartmentAgentInput {
   order?: number;
 }
 
-/** `POST livechat/department` and `PUT livechat/department/:_id` (SPEC §6). */
+/** `POST livechat/department` and `PUT livechat/department/:_id` (docs/api.md#operator-endpoints). */
 @ApiSchema({ name: 'SaveDepartmentBody' })
 export class SaveDepartmentDto {
   @ApiProperty({ type: () => DepartmentInputDto })

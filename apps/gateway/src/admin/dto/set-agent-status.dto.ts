@@ -3,7 +3,7 @@ import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { AGENT_LIVECHAT_STATUSES, LIMITS, type AgentLivechatStatus } from '@livechat/contracts';
 import { IsOptionalNotNull } from './is-optional-not-null.decorator.js';
 
-/** `POST livechat/agent.status` (SPEC §6, §6a): the agent's livechat availability. */
+/** `POST livechat/agent.status` (docs/api.md#operator-endpoints, docs/api.md#agents-sign-in): the agent's livechat availability. */
 @ApiSchema({ name: 'SetAgentStatusBody' })
 export class SetAgentStatusDto {
   @ApiPropertyOptional({ description: "The agent id: required with the operator token; an agent's own (or omitted)", minLength: 1, maxLength: LIMITS.id })

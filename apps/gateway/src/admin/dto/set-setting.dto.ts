@@ -19,7 +19,7 @@ function IsSettingValue(): PropertyDecorator {
   });
 }
 
-/** `POST settings/:_id` (SPEC §6). */
+/** `POST settings/:_id` (docs/api.md#settings). */
 @ApiSchema({ name: 'SetSettingBody' })
 export class SetSettingDto {
   @ApiProperty({

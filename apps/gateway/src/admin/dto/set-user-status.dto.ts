@@ -3,7 +3,7 @@ import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { AGENT_PRESENCES, LIMITS, type AgentPresence } from '@livechat/contracts';
 import { IsOptionalNotNull } from './is-optional-not-null.decorator.js';
 
-/** `POST users.setStatus` (SPEC §6): the agent's presence. */
+/** `POST users.setStatus` (docs/api.md#operator-endpoints): the agent's presence. */
 @ApiSchema({ name: 'SetUserStatusBody' })
 export class SetUserStatusDto {
   @ApiProperty({ description: 'The agent id', minLength: 1, maxLength: LIMITS.id })

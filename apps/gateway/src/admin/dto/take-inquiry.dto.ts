@@ -3,7 +3,7 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from './is-optional-not-null.decorator.js';
 
-/** `POST livechat/inquiries.take` (SPEC §6, §6a): `userId` is the agent who takes it (required with the operator token). */
+/** `POST livechat/inquiries.take` (docs/api.md#operator-endpoints, docs/api.md#agents-sign-in): `userId` is the agent who takes it (required with the operator token). */
 @ApiSchema({ name: 'TakeInquiryBody' })
 export class TakeInquiryDto {
   @ApiProperty({ description: 'The inquiry id (inquiries.queued)', minLength: 1, maxLength: LIMITS.id })

@@ -4,7 +4,7 @@ import { DATE_DOC, SuccessReplySchema } from '../../docs/common.schema.js';
 import { MessageSchema } from '../../livechat/dto/message.schema.js';
 import { RoomSchema } from '../../livechat/dto/room.schema.js';
 
-/** The replies of the agents' endpoints (SPEC §6a), for the API document. */
+/** The replies of the agents' endpoints (docs/api.md#agents-sign-in), for the API document. */
 
 @ApiSchema({ name: 'MeReply' })
 export class MeReplySchema extends IntersectionType(SuccessReplySchema, PickType(AgentSchema, ['_id', 'username', 'name', 'status', 'statusLivechat'] as const)) {}

@@ -16,7 +16,7 @@ export class ChatMessageDto {
   _id?: string;
 }
 
-/** `POST chat.sendMessage` (SPEC §6a). */
+/** `POST chat.sendMessage` (docs/api.md#agents-sign-in). */
 @ApiSchema({ name: 'ChatSendMessageBody' })
 export class ChatSendMessageDto {
   @ApiProperty({ type: () => ChatMessageDto })

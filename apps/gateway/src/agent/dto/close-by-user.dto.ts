@@ -4,7 +4,7 @@ import { ERRORS, LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
 import { RequiredText } from '../../livechat/dto/message-fields.js';
 
-/** `POST livechat/room.closeByUser` (SPEC §6a): exactly `rid` and, optionally, `comment`. */
+/** `POST livechat/room.closeByUser` (docs/api.md#agents-sign-in): exactly `rid` and, optionally, `comment`. */
 @ApiSchema({ name: 'CloseByUserBody' })
 export class CloseByUserDto {
   @RequiredText('An open room the agent serves')

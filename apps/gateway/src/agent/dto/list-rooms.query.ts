@@ -5,11 +5,11 @@ import { LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
 import { OptionalQueryInteger } from '../../http/query-integer.decorator.js';
 
-/** SPEC §6a: the default page of `livechat/rooms` (the reference's API_Default_Count), and the most a page holds. */
+/** docs/api.md#agents-sign-in: the default page of `livechat/rooms` (the reference's API_Default_Count), and the most a page holds. */
 export const ROOMS_PAGE = { default: 50, max: 100 } as const;
 
 /**
- * `GET livechat/rooms` (SPEC §6a). `agents[]` (the reference's query form of a list, repeated for several)
+ * `GET livechat/rooms` (docs/api.md#agents-sign-in). `agents[]` (the reference's query form of a list, repeated for several)
  * names whose rooms; for an agent it may only name themselves. Any other key is refused.
  */
 export class ListRoomsQuery {

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { ERRORS, LIMITS } from '@livechat/contracts';
 
-/** `GET chat.syncMessages` (SPEC §6a), with the reference's messages for a missing or bad parameter. Any other key is refused. */
+/** `GET chat.syncMessages` (docs/api.md#agents-sign-in), with the reference's messages for a missing or bad parameter. Any other key is refused. */
 export class SyncMessagesQuery {
   @ApiProperty({ description: 'A room the agent serves or served', minLength: 1, maxLength: LIMITS.id })
   @IsDefined({ message: ERRORS.roomIdParamNotProvided.error })

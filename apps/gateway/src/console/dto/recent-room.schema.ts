@@ -52,7 +52,7 @@ export class RecentMessageSchema implements RecentMessage {
 
 @ApiSchema({
   name: 'RecentRoom',
-  description: "A room as its latest buffered event left it (the room object of SPEC §4, without the visitor's token).",
+  description: "A room as its latest buffered event left it (the room object of docs/api.md#the-room-object, without the visitor's token).",
 })
 export class RecentRoomSchema implements RecentRoom {
   @ApiProperty(ID_DOC)

@@ -2,7 +2,7 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 
-/** `POST livechat/room.close` (SPEC §5): exactly `rid` and `token`. */
+/** `POST livechat/room.close` (docs/api.md#closing-a-room): exactly `rid` and `token`. */
 @ApiSchema({ name: 'CloseRoomBody' })
 export class CloseRoomDto {
   @ApiProperty({ description: 'The room id', minLength: 1, maxLength: LIMITS.id })

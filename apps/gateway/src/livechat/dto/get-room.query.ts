@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { LIMITS } from '@livechat/contracts';
 
-/** `GET livechat/room` (SPEC §4). Any other query key is refused. */
+/** `GET livechat/room` (docs/api.md#getting-or-opening-a-room). Any other query key is refused. */
 export class GetRoomQuery {
   @ApiProperty({ description: 'The visitor token', minLength: 1, maxLength: LIMITS.token, example: 'visitor-token-1' })
   @IsString()

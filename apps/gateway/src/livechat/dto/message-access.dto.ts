@@ -4,7 +4,7 @@ import { RequiredText } from './message-fields.js';
 
 /**
  * A visitor naming one of their rooms: the query of `GET livechat/message/:_id` and the body of
- * `DELETE livechat/message/:_id` (SPEC §5a).
+ * `DELETE livechat/message/:_id` (docs/api.md#messages).
  */
 @ApiSchema({ name: 'MessageAccess' })
 export class MessageAccessDto {

@@ -5,7 +5,7 @@ import { ERRORS, LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
 
 /**
- * A message's text (SPEC §2, §5a): a string, not blank, at most LIMITS.message characters; longer is
+ * A message's text (docs/api.md#conventions, docs/api.md#messages): a string, not blank, at most LIMITS.message characters; longer is
  * the reference's `message-length-exceeds-character-limit`. Missing: "'<path>' is required".
  */
 export function MessageText(): PropertyDecorator {
@@ -28,7 +28,7 @@ export function RequiredText(description: string, max: number = LIMITS.id, examp
 }
 
 /**
- * A message's optional `_id`, the client's id for it (SPEC §5a): a retry with it stores nothing new; an
+ * A message's optional `_id`, the client's id for it (docs/api.md#messages): a retry with it stores nothing new; an
  * id naming any other message is `invalid-message-id`. 1 to LIMITS.id characters; absent: the server makes one.
  */
 export function ClientMessageId(): PropertyDecorator {

@@ -5,7 +5,7 @@ import { ERRORS, LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
 import { OptionalQueryInteger } from '../../http/query-integer.decorator.js';
 
-/** `GET livechat/messages.history/:rid` (SPEC §5a). Any other query key is refused. */
+/** `GET livechat/messages.history/:rid` (docs/api.md#messages). Any other query key is refused. */
 export class MessageHistoryQuery {
   @ApiProperty({ description: 'The visitor token; missing → 400 error-token-param-not-provided', minLength: 1, maxLength: LIMITS.token })
   @IsDefined({ message: ERRORS.tokenParamNotProvided.error })

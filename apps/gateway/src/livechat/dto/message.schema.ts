@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { MarkdownNode, Message, SystemMessageType } from '@livechat/contracts';
 import { DATE_DOC, ID_DOC, SuccessReplySchema, UserRefSchema } from '../../docs/common.schema.js';
 
-/** The message object (SPEC §5a), for the API document. */
+/** The message object (docs/api.md#the-message-object), for the API document. */
 
 @ApiSchema({ name: 'MessageAuthor' })
 export class MessageAuthorSchema extends UserRefSchema {

@@ -87,7 +87,7 @@ export class VisitorInputDto {
   customFields?: CustomFieldDto[];
 }
 
-/** `POST livechat/visitor` (SPEC §3). Unknown keys are dropped, as the reference ignores them. */
+/** `POST livechat/visitor` (docs/api.md#visitors). Unknown keys are dropped, as the reference ignores them. */
 @ApiSchema({ name: 'RegisterVisitorBody', description: 'Unknown keys are dropped, as the reference ignores them.' })
 @DropsUnknownKeys()
 export class RegisterVisitorDto {

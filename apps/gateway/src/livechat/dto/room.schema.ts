@@ -3,7 +3,7 @@ import type { ResponseBy, Room, RoomMetrics, RoomSource } from '@livechat/contra
 import { DATE_DOC, ID_DOC, SuccessReplySchema, UserRefSchema, VisitorRefSchema } from '../../docs/common.schema.js';
 import { MessageSchema } from './message.schema.js';
 
-/** The room as the API answers it (SPEC §4 "The room object"), for the API document. */
+/** The room as the API answers it (docs/api.md#the-room-object), for the API document. */
 
 @ApiSchema({ name: 'RoomVisitor' })
 export class RoomVisitorSchema extends VisitorRefSchema {

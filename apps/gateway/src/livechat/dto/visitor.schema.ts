@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { Visitor } from '@livechat/contracts';
 import { DATE_DOC, ID_DOC, SuccessReplySchema } from '../../docs/common.schema.js';
 
-/** The visitor as the API answers it (SPEC §3), for the API document. */
+/** The visitor as the API answers it (docs/api.md#visitors), for the API document. */
 
 @ApiSchema({ name: 'VisitorEmail' })
 export class VisitorEmailSchema {

@@ -4,7 +4,7 @@ import { LIMITS } from '@livechat/contracts';
 import { IsOptionalNotNull } from '../../admin/dto/is-optional-not-null.decorator.js';
 import { RequiredText } from './message-fields.js';
 
-/** `GET livechat/config` (SPEC §5b): the reference's keys (its isGETLivechatConfigParams). Any other key is refused. */
+/** `GET livechat/config` (docs/api.md#widget-bootstrap): the reference's keys (its isGETLivechatConfigParams). Any other key is refused. */
 export class WidgetConfigQuery {
   @ApiPropertyOptional({ description: 'A visitor token: the answer then carries the visitor, their open room and its agent', maxLength: LIMITS.token })
   @IsOptionalNotNull()
@@ -27,7 +27,7 @@ export class WidgetConfigQuery {
   businessUnit?: string;
 }
 
-/** `GET livechat/agent.info/:rid/:token` (SPEC §5b). */
+/** `GET livechat/agent.info/:rid/:token` (docs/api.md#widget-bootstrap). */
 export class AgentInfoParams {
   @RequiredText("The visitor's room")
   rid: string;

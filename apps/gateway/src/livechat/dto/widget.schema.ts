@@ -5,7 +5,7 @@ import { WIDGET_SETTINGS } from '../widget-settings.js';
 import { RoomSchema } from './room.schema.js';
 import { VisitorSchema } from './visitor.schema.js';
 
-/** The widget bootstrap replies (SPEC §5b), for the API document. */
+/** The widget bootstrap replies (docs/api.md#widget-bootstrap), for the API document. */
 
 @ApiSchema({ name: 'WidgetAgent' })
 export class WidgetAgentSchema extends UserRefSchema {
@@ -33,7 +33,7 @@ export class WidgetConfigSchema {
   @ApiProperty({ description: 'Livechat_enabled' })
   enabled: boolean;
 
-  @ApiPropertyOptional({ description: "Whether an agent is online for the department (its fallback chain included; anywhere without one), as SPEC §4's no-agent-online rule counts them" })
+  @ApiPropertyOptional({ description: "Whether an agent is online for the department (its fallback chain included; anywhere without one), as docs/api.md#getting-or-opening-a-room's no-agent-online rule counts them" })
   online?: boolean;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'What the widget may offer here', example: WIDGET_SETTINGS })

@@ -50,7 +50,7 @@ export class Init1764057600000 implements MigrationInterface {
         custom_fields       jsonb,
         CONSTRAINT rooms_closed_consistent CHECK (open = (closed_at IS NULL))
       )`);
-    // SPEC §9.1: one open room per visitor, enforced here rather than by check-then-insert.
+    // docs/guarantees.md#1-one-open-room-per-visitor: one open room per visitor, enforced here rather than by check-then-insert.
     await q.query(`CREATE UNIQUE INDEX rooms_one_open_per_visitor ON rooms.rooms (visitor_id) WHERE open`);
     await q.query(`CREATE INDEX rooms_visitor_idx ON rooms.rooms (visitor_id)`);
     await q.query(`

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A room's conversation (SPEC §5a): its messages, and the room fields they drive.
+ * A room's conversation (docs/api.md#storage-and-concurrency): its messages, and the room fields they drive.
  *
  * `rooms.messages` is read three ways, each by one index, all scoped to one room so that a room with
  * many thousands of messages costs no more than the page asked for:

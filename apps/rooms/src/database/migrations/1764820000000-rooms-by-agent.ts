@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * `livechat/rooms` (SPEC §6a) lists rooms newest first, paged: an agent's rooms (those they serve or
+ * `livechat/rooms` (docs/api.md#agents-sign-in) lists rooms newest first, paged: an agent's rooms (those they serve or
  * served, open or closed) by `rooms_served_by`, all rooms (the operator) by `rooms_newest`. `id`
  * breaks ties of equal `ts`, so pages never overlap.
  */

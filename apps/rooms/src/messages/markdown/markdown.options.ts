@@ -12,7 +12,7 @@ export const REFERENCE_PARSE_OPTIONS = {
   katex: { dollarSyntax: false, parenthesisSyntax: true },
 };
 
-/** The message as one plain paragraph: `md` when the parser could not answer in time (SPEC §5a). */
+/** The message as one plain paragraph: `md` when the parser could not answer in time (docs/api.md#markdown-md). */
 export function plainParagraph(msg: string): MarkdownNode[] {
   return [{ type: 'PARAGRAPH', value: [{ type: 'PLAIN_TEXT', value: msg }] }];
 }

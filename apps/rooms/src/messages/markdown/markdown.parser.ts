@@ -17,7 +17,7 @@ export interface MarkdownOptions {
 }
 
 /**
- * `md` (SPEC §5a) from the reference's own parser, `@rocket.chat/message-parser`, never stalling the
+ * `md` (docs/api.md#markdown-md) from the reference's own parser, `@rocket.chat/message-parser`, never stalling the
  * service. That parser is quadratic in unbroken runs of markup characters (measured here: 10 000 `[`
  * take 5.8 s, 10 000 `_` 4.2 s), and it is synchronous: on the event loop, one legal message would
  * hold up every request of the replica. So every message is parsed in a small pool of worker threads

@@ -1,12 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A new room served at once (SPEC §4): routing reserves an agent's capacity for a room id before the
+ * A new room served at once (docs/routing.md#a-new-room-served-at-once): routing reserves an agent's capacity for a room id before the
  * room exists. The inquiry is `reserved` until `reserved_until` (the deadline rooms' served insert is
  * fenced by), then taken (room.opened confirms it), queued (the room opened unserved) or gone (the room
  * never opened). Its capacity counts like a taken room's meanwhile. The queue's departments and
  * preferred agents get indexes of their own: every admission asks whether a waiting room could be served
- * now (a new room must not jump the queue, SPEC §9.5).
+ * now (a new room must not jump the queue, docs/guarantees.md#5-the-queue-drains-in-order).
  */
 export class Reservations1764500000000 implements MigrationInterface {
   name = 'Reservations1764500000000';

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Agents' credentials (SPEC §6a): each token an agent holds, stored only as its SHA-256 (the token
+ * Agents' credentials (docs/api.md#agents-sign-in): each token an agent holds, stored only as its SHA-256 (the token
  * itself is shown once, by `users.createToken`). An agent may hold several; deleting the agent deletes
  * them all (the foreign key cascades, in the agent's own DELETE). A token is checked by reading the
  * agent's hashes (`agent_tokens_agent_idx`) and comparing each with a timing-safe compare, so the
