@@ -1,7 +1,7 @@
 import { Catch, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
-import { ERRORS, isDomainError, type DomainError } from '@livechat/contracts';
+import { ERRORS, INTERNAL_ERROR_CODE, isDomainError, type DomainError } from '@livechat/contracts';
 import { throwError, type Observable } from 'rxjs';
 import { randomId } from '../ids.js';
 import { isTransientError } from './transient-error.js';
@@ -34,6 +34,6 @@ export class RpcErrorFilter extends BaseExceptionFilter {
     this.logger.error(
       `unexpected error ${errorId} on ${subjectOf() ?? 'unknown subject'}: ${exception instanceof Error ? exception.stack : String(exception)}`,
     );
-    return throwError(() => ({ code: 'internal', error: `internal-error (${errorId})` }) satisfies DomainError);
+    return throwError(() => ({ code: INTERNAL_ERROR_CODE, error: `internal-error (${errorId})` }) satisfies DomainError);
   }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { connect, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { isDomainError, type DomainError } from '@livechat/contracts';
+import { INTERNAL_ERROR_CODE, isDomainError, type DomainError } from '@livechat/contracts';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { performance } from 'node:perf_hooks';
 import { acceptOrCreateRequestId, runInRequest } from '../logging/request-context.js';
@@ -36,7 +36,7 @@ export interface NatsTransportServerOptions {
   logEachRequest?: boolean;
 }
 
-const INTERNAL: DomainError = { code: 'internal', error: 'internal-error' };
+const INTERNAL: DomainError = { code: INTERNAL_ERROR_CODE, error: 'internal-error' };
 
 /**
  * The services' NATS server, a Nest custom transport strategy (public API only: Nest hands it the

@@ -1,5 +1,5 @@
 import { headers, type Msg, type MsgHdrs } from '@nats-io/transport-node';
-import { ERRORS, isDomainError, type DomainError } from '@livechat/contracts';
+import { ERRORS, INTERNAL_ERROR_CODE, isDomainError, type DomainError } from '@livechat/contracts';
 import { REQUEST_ID_HEADER } from '../logging/request-context.js';
 
 /**
@@ -36,7 +36,7 @@ export function replyError(msg: Msg): DomainError | undefined {
   } catch {
     // fall through: an unreadable failure is still a failure
   }
-  return code === 'internal' ? { code: 'internal', error: 'internal-error' } : ERRORS.serviceUnavailable;
+  return code === INTERNAL_ERROR_CODE ? { code: INTERNAL_ERROR_CODE, error: 'internal-error' } : ERRORS.serviceUnavailable;
 }
 
 /** The request id a request carries, if any. */
