@@ -34,6 +34,23 @@ describe('Runner', () => {
     expect(passes).toBe(2);
   });
 
+  it('runs a pass for a request made while the loop winds down, at any microtask after the last pass', async () => {
+    for (let hops = 0; hops < 12; hops += 1) {
+      let passes = 0;
+      const runner: Runner = new Runner({ name: 'test', logger: quiet, backoff: { firstMs: 1, maxMs: 1 } }, async () => {
+        passes += 1;
+        if (passes > 1) return;
+        // Asked again `hops` microtasks after this pass ends: somewhere in the loop's exit.
+        let later = Promise.resolve();
+        for (let i = 0; i < hops; i += 1) later = later.then(() => undefined);
+        void later.then(() => runner.request());
+      });
+      runner.request();
+      await vi.waitFor(() => expect({ hops, passes }).toEqual({ hops, passes: 2 }), { timeout: 200 });
+      await runner.stop();
+    }
+  });
+
   it('tries a failed pass again after its back-off, and a success resets it', async () => {
     const outcomes = [new Error('down'), new Error('down'), undefined];
     const runner = new Runner({ name: 'test', logger: quiet, backoff: { firstMs: 1, maxMs: 2 } }, async () => {

@@ -61,7 +61,7 @@ export class Runner {
   /** Asks for a pass soon, without waiting for it. */
   request(): void {
     this.requested = true;
-    if (!this.running && !this.stopped) this.running = outsideRequest(() => this.loop()).finally(() => (this.running = null));
+    this.kick();
   }
 
   /** Within a long pass (a pull session): it is under way and healthy, so the next failure starts the back-off afresh. */
@@ -75,6 +75,18 @@ export class Runner {
     if (this.timer) clearInterval(this.timer);
     this.wake?.();
     await this.running;
+  }
+
+  /**
+   * Starts the loop unless it runs. A request that arrives after the loop's last check but before
+   * `running` is cleared (a microtask later) starts it again here, so no request waits for the next one.
+   */
+  private kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = outsideRequest(() => this.loop()).finally(() => {
+      this.running = null;
+      if (this.requested) this.kick();
+    });
   }
 
   private async loop(): Promise<void> {
