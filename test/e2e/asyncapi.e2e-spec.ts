@@ -128,7 +128,7 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
         expect(channel.extensions().get('x-jetstream')?.value()).toMatchObject({ stream: STREAMS.events.name });
         expect(channel.operations().all().map((o) => o.action())).toEqual(['receive']);
       }
-      const decisions = document.channels().all().find((c) => c.address() === ROUTING_EVENTS.decided)!;
+      const decisions = document.channels().all().find((c) => c.address() === ROUTING_EVENTS.decision)!;
       expect(decisions).toBeDefined();
       expect(decisions.extensions().get('x-jetstream')?.value()).toMatchObject({ stream: STREAMS.decisions.name });
       expect(decisions.extensions().get('x-internal')?.value()).toBe(true);
@@ -146,7 +146,7 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
         .channels()
         .all()
         .map((c) => c.address())
-        .filter((a): a is string => !!a && /^(rooms|routing)\./.test(a) && a !== ROUTING_EVENTS.decided);
+        .filter((a): a is string => !!a && /^(rooms|routing)\./.test(a) && a !== ROUTING_EVENTS.decision);
       expect(new Set(documented)).toEqual(new Set(commands.map((c) => c.subject)));
       for (const { subject, queue } of commands) {
         const channel = document.channels().all().find((c) => c.address() === subject)!;
@@ -196,7 +196,7 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       await api.setSetting('Livechat_accept_chats_with_no_agents', true);
       agentId = await api.createAgent('asyncapi-agent');
       // A room served at once (its room.opened already served), then one that waits under
-      // Manual_Selection until the operator takes it (a routing.decided decision): both kinds
+      // Manual_Selection until the operator takes it (a routing.agent-selected decision): both kinds
       // of payload are checked against the document below.
       const servedAtOnce = await chat.openRoom({ name: 'John' });
       expect(servedAtOnce.room.servedBy).toBeDefined();
@@ -270,11 +270,11 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       expect(kinds).toEqual(['uj', 'visitor', 'visitor', 'visitor', 'livechat-close']);
     });
 
-    it('publishes routing.decided on LIVECHAT_ROUTING that matches the document', () => {
+    it('publishes routing.agent-selected on LIVECHAT_ROUTING that matches the document', () => {
       const mine = decisions.filter((e) => e.data.roomId === room._id);
       expect(mine.length).toBeGreaterThanOrEqual(1);
       for (const event of decisions) {
-        expect(event.subject).toBe(ROUTING_EVENTS.decided);
+        expect(event.subject).toBe(ROUTING_EVENTS.decision);
         expect(validateStored(event), JSON.stringify(event.data)).toEqual([]);
         expect(event.msgId).toBe(event.data.eventId);
       }
@@ -340,16 +340,16 @@ describe('AsyncAPI document (docs/asyncapi.yaml)', () => {
       breakIt('lq without milliseconds', MESSAGE_EVENTS.sent, visitorSent, (p) => (p.room.metrics = { v: { lq: '2025-11-25T10:00:00Z' } }));
       breakIt('message.deleted of a system message', MESSAGE_EVENTS.deleted, deleted, (p) => (p.message = ujSent.message));
       breakIt('message.deleted of a closed room', MESSAGE_EVENTS.deleted, deleted, (p) => (p.room = closed.room));
-      breakIt('decision without agent', ROUTING_EVENTS.decided, decision, (p) => delete p.agent);
-      breakIt('decision version 0', ROUTING_EVENTS.decided, decision, (p) => (p.version = 0));
-      breakIt('decision roomId as a number', ROUTING_EVENTS.decided, decision, (p) => (p.roomId = 42));
+      breakIt('decision without agent', ROUTING_EVENTS.decision, decision, (p) => delete p.agent);
+      breakIt('decision version 0', ROUTING_EVENTS.decision, decision, (p) => (p.version = 0));
+      breakIt('decision roomId as a number', ROUTING_EVENTS.decision, decision, (p) => (p.roomId = 42));
 
       // The untouched payloads pass, so each failure below is the change's doing.
       for (const [subject, payload] of [
         [ROOM_EVENTS.opened, opened],
         [ROOM_EVENTS.assigned, assigned],
         [ROOM_EVENTS.closed, closed],
-        [ROUTING_EVENTS.decided, decision],
+        [ROUTING_EVENTS.decision, decision],
         [ROOM_EVENTS.assigned, unassigned],
         [ROOM_EVENTS.renamed, renamed],
         [MESSAGE_EVENTS.sent, visitorSent],

@@ -188,7 +188,7 @@ export interface TakeInquiryCommand {
 // ── Decisions routing sends to rooms, durably (its outbox → JetStream) ──────────────────────────
 
 /**
- * `routing.decided`: the room's assignment as routing now records it. `agent: null` means the
+ * `routing.agent-selected`: the room's assignment as routing now records it. `agent: null` means the
  * room went back to the queue (its agent was deleted). `version` grows with every change of one
  * room's assignment, so rooms applies each decision once and never an older one over a newer.
  */

@@ -46,9 +46,14 @@ export const ROUTING_COMMANDS = {
   widgetConfig: 'routing.widget-config',
 } as const;
 
-/** Internal event: routing's assignment decisions, consumed by rooms. */
+/**
+ * Internal event: routing's decisions (who serves a room now), consumed by rooms. The subject keeps
+ * the name it was first deployed with: the stored messages and every deployed durable consumer filter
+ * on it, NATS 2.9 cannot change a consumer's filter, and on a later server a new filter would skip
+ * what an older replica still publishes during a rolling upgrade (docs/decisions.md).
+ */
 export const ROUTING_EVENTS = {
-  decided: 'routing.decided',
+  decision: 'routing.agent-selected',
 } as const;
 
 /** Durable JetStream consumers, one per consuming service, shared by all its replicas. */
@@ -87,6 +92,6 @@ export const STREAMS = {
   },
   decisions: {
     name: 'LIVECHAT_ROUTING',
-    subjects: [ROUTING_EVENTS.decided],
+    subjects: [ROUTING_EVENTS.decision],
   },
 } as const;

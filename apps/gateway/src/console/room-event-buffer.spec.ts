@@ -75,7 +75,7 @@ describe('RoomEventBuffer', () => {
     expect(buffer.add(1, opened)).toBe(true);
     expect(buffer.add(2, opened)).toBe(false); // same eventId stored twice on the stream
     expect(buffer.add(1, event('room.closed', 'a'))).toBe(false);
-    expect(buffer.add(3, { eventId: 'x', type: 'routing.decided', room: { _id: 'a' } })).toBe(false);
+    expect(buffer.add(3, { eventId: 'x', type: 'routing.agent-selected', room: { _id: 'a' } })).toBe(false);
     expect(buffer.add(4, null)).toBe(false);
     expect(buffer.size).toBe(1);
     expect(buffer.recentRooms(10)[0].lastEvent.type).toBe('room.opened');

@@ -8,7 +8,7 @@ import { RoomsService } from './rooms.service.js';
 export class RoutingDecisionsConsumer {
   constructor(consumers: DurableConsumers, rooms: RoomsService) {
     consumers.register(
-      { stream: STREAMS.decisions.name, durable: CONSUMERS.roomsDecisions, filterSubject: ROUTING_EVENTS.decided },
+      { stream: STREAMS.decisions.name, durable: CONSUMERS.roomsDecisions, filterSubject: ROUTING_EVENTS.decision },
       // A burst of decisions (the queue draining) is applied a batch per transaction.
       (msgs) => rooms.applyDecisions(msgs.map((m) => m.json<RoutingDecision>())),
     );

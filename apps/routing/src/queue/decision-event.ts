@@ -14,5 +14,5 @@ export function requeueDecision(roomId: string, departmentId: string | null, ver
 function decision(roomId: string, agent: UserRef | null, departmentId: string | null, version: number, at: Date): OutboxMessage {
   const event: RoutingDecision = { eventId: randomId(), roomId, agent, version, occurredAt: at.toISOString() };
   if (departmentId) event.departmentId = departmentId;
-  return { eventId: event.eventId, subject: ROUTING_EVENTS.decided, payload: event };
+  return { eventId: event.eventId, subject: ROUTING_EVENTS.decision, payload: event };
 }
