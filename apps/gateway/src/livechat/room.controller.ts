@@ -56,7 +56,7 @@ export class RoomController {
 
   @Post('room.close')
   @HttpCode(200)
-    @ApiOperation({
+  @ApiOperation({
     summary: "Close the visitor's room",
     description: "Body keys other than `rid` and `token` are a 400. The agent's capacity is released and the queue moves on.",
   })
