@@ -10,6 +10,7 @@ import { MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
 import { MessagesRepository } from '../../apps/rooms/src/messages/messages.repository.js';
 import { MessagesService } from '../../apps/rooms/src/messages/messages.service.js';
 import { RoomEntity } from '../../apps/rooms/src/rooms/room.entity.js';
+import { RoomsRepository } from '../../apps/rooms/src/rooms/rooms.repository.js';
 import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
 import { VisitorsRepository } from '../../apps/rooms/src/visitors/visitors.repository.js';
 import { TestDatabase } from '../../harness/database.js';
@@ -43,7 +44,7 @@ describe('the conversation service under concurrency (integration: real database
     outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 60_000 });
     markdown = new MarkdownParser({ budgetMs: 2_000, threads: 2, workerUrl: new URL('../../apps/rooms/src/messages/markdown/markdown.worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] });
     const clock: Clock = { now: () => new Date() };
-    service = new MessagesService(new MessagesRepository(dataSource, pool), new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity)), outbox, markdown, clock);
+    service = new MessagesService(new MessagesRepository(dataSource, pool), new RoomsRepository(pool, dataSource.getRepository(RoomEntity)), new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity)), outbox, markdown, clock);
   });
 
   afterAll(async () => {

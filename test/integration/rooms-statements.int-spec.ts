@@ -196,7 +196,7 @@ describe('rooms repositories (integration: real database, migrations)', () => {
       await dataSource.transaction(async (m) => {
         expect(await messages.lockVisitorRoom(m, room.id, room.visitorToken)).toEqual({ room, visitorName: 'Mary' });
         expect(await messages.lockVisitorRoom(m, room.id, 'another')).toBeNull();
-        expect(await messages.lockRoom(m, room.id)).toEqual(room);
+        expect(await rooms.findForUpdate(m, room.id)).toEqual(room);
       });
     });
 

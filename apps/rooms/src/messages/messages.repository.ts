@@ -11,7 +11,7 @@ type RoomAndMessageRow = { roomId: string } & Record<string, unknown>;
 /**
  * The messages table (see the messages migration), and the statements that write a message together
  * with the room fields it drives and its event: one statement each, in the caller's transaction, under
- * the room's row lock taken first (`lockRoom…`), so concurrent writers to a room queue up and each
+ * the room's row lock taken first (`lockVisitorRoom`, or `RoomsRepository.findForUpdate`), so concurrent writers to a room queue up and each
  * computes from the room as the previous one left it (docs/guarantees.md#8-a-message-change-is-stored-counted-and-published-once: no lost update).
  */
 @Injectable()
@@ -81,11 +81,6 @@ export class MessagesRepository {
     if (!row) return null;
     const { visitorName, ...room } = row;
     return { room: room as RoomEntity, visitorName };
-  }
-
-  /** The room locked until the transaction ends, or null. */
-  lockRoom(manager: EntityManager, rid: string): Promise<RoomEntity | null> {
-    return manager.getRepository(RoomEntity).findOne({ where: { id: rid }, lock: { mode: 'pessimistic_write' } });
   }
 
   findById(manager: EntityManager, id: string): Promise<MessageEntity | null> {

@@ -21,6 +21,7 @@ import {
 import { CLOCK, Outbox, type Clock } from '@livechat/common';
 import type { EntityManager } from 'typeorm';
 import type { RoomEntity } from '../rooms/room.entity.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { VisitorsRepository } from '../visitors/visitors.repository.js';
 import { afterDelete, afterEdit, afterNewMessage, agentMessage, editedMessage, nextInstant, visitorMessage, type Writer } from './conversation.js';
 import { MarkdownParser } from './markdown/markdown.parser.js';
@@ -49,6 +50,7 @@ export const SYNC_PAGE = { max: 100, bytes: 512 * 1024 } as const;
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
+    private readonly rooms: RoomsRepository,
     private readonly visitors: VisitorsRepository,
     private readonly outbox: Outbox,
     private readonly markdown: MarkdownParser,
@@ -75,7 +77,7 @@ export class MessagesService {
   async sendAsAgent(cmd: SendAgentMessageCommand): Promise<MessageReply> {
     const md = await this.markdown.parse(checkedText(cmd.msg));
     const stored = await this.outbox.transaction(async (manager) => {
-      const room = await this.messages.lockRoom(manager, cmd.rid);
+      const room = await this.rooms.findForUpdate(manager, cmd.rid);
       if (!room || room.servedById !== cmd.agent._id) throw new RpcException(ERRORS.notAllowed);
       const message = agentMessage(room.id, cmd.agent, { id: cmd._id, msg: cmd.msg, md }, nextInstant(room, this.clock.now()));
       return this.store(manager, room, message, 'agent', { clientId: !!cmd._id, closed: ERRORS.notAllowed });
