@@ -3,6 +3,7 @@ import { expectEventually } from '../../harness/eventually.js';
 import { Api, type AgentApi, type AgentCredentials } from '../../harness/http.js';
 import { readStream } from '../../harness/jetstream.js';
 import { Livechat } from '../support/livechat.js';
+import { wrongToken } from '../support/tokens.js';
 import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
 const ID = /^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$/;
@@ -124,7 +125,7 @@ describe('agents sign in and act for themselves (docs/api.md#agents-sign-in)', (
         ['no credentials', {}],
         ['X-User-Id alone', { 'x-user-id': alice.id }],
         ['the token alone', { 'x-auth-token': alice.me.credentials.authToken }],
-        ['a wrong token', { 'x-user-id': alice.id, 'x-auth-token': `${alice.me.credentials.authToken.slice(0, -1)}A` }],
+        ['a wrong token', { 'x-user-id': alice.id, 'x-auth-token': wrongToken(alice.me.credentials.authToken) }],
         ["Bob's id with Alice's token", { 'x-user-id': bob.id, 'x-auth-token': alice.me.credentials.authToken }],
         ["Alice's id with Bob's token", { 'x-user-id': alice.id, 'x-auth-token': bob.me.credentials.authToken }],
         ['an unknown id', { 'x-user-id': 'NoSuchAgent123456', 'x-auth-token': alice.me.credentials.authToken }],

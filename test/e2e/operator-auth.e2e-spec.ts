@@ -1,5 +1,6 @@
 import { Api, type ApiResponse } from '../../harness/http.js';
 import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
+import { wrongToken } from '../support/tokens.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -154,7 +155,7 @@ const ROUTES: OperatorRoute[] = [
 ];
 
 const WRONG_TOKENS: [string, string][] = [
-  ['a wrong token of the same length', `${ADMIN_TOKEN.slice(0, -1)}${ADMIN_TOKEN.endsWith('x') ? 'y' : 'x'}`],
+  ['a wrong token of the same length', wrongToken(ADMIN_TOKEN)],
   ['a shorter token', ADMIN_TOKEN.slice(0, -1)],
   ['a longer token', `${ADMIN_TOKEN}x`],
   ['a much longer token', ADMIN_TOKEN.repeat(40)],
