@@ -21,6 +21,7 @@ export * from './transport/nats-transport.server.js';
 export * from './transport/nats-rpc.client.js';
 export * from './transport/nats-rpc-client.module.js';
 export * from './transport/nats-wire.js';
+export { closeConnection } from './transport/nats-lifecycle.js';
 export * from './rpc/transient-error.js';
 export * from './metrics/metrics.js';
 export * from './metrics/metrics.module.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@livechat/contracts';
-import { natsConnectionOptions, PULL_SESSION_BACKOFF, PULL_TIMING, pullOptions, Runner, type NextPass } from '@livechat/common';
+import { closeConnection, natsConnectionOptions, PULL_SESSION_BACKOFF, PULL_TIMING, pullOptions, Runner, type NextPass } from '@livechat/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { RoomEventBuffer } from './room-event-buffer.js';
 
@@ -49,7 +49,7 @@ export class RoomEventFeed implements OnApplicationBootstrap, OnApplicationShutd
     await this.messages?.close().catch(() => undefined);
     // Nothing to flush: the console only reads (the server drops the ephemeral consumer after its
     // inactivity threshold). Closing also fails a JetStream request the loop may be waiting on.
-    await this.nc?.close().catch(() => undefined);
+    if (this.nc) await closeConnection(this.nc);
     // A connection attempt in progress cannot be cancelled: the shutdown does not wait for it.
     await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
   }
@@ -107,7 +107,7 @@ export class RoomEventFeed implements OnApplicationBootstrap, OnApplicationShutd
       }
     })();
     this.natsUp = true;
-    if (this.feed.stopping) await nc.close();
+    if (this.feed.stopping) await closeConnection(nc);
     return nc;
   }
 }

@@ -38,6 +38,19 @@ export async function logStatusChanges(nc: NatsConnection, logger: LoggerService
 export async function drainOrClose(nc: NatsConnection, connected: boolean, ms: number): Promise<void> {
   if (nc.isClosed()) return;
   if (connected) await closeWithin(nc.drain(), ms);
+  await closeConnection(nc);
+}
+
+/**
+ * Closes `nc`, after letting the socket report a write that failed just before: nats.js
+ * (@nats-io/transport-node 3.4) removes the socket's listeners as it closes, and a write made to a
+ * socket the server has just ended (NATS gone; a command flushed in a microtask, as an UNSUB) emits
+ * its error a tick later, with no listener left: an uncaught exception that kills the process. One
+ * turn of the event loop lets that error reach nats.js's own listener first
+ * (libs/common/src/transport/nats-lifecycle.spec.ts reproduces it).
+ */
+export async function closeConnection(nc: NatsConnection): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
   if (!nc.isClosed()) await nc.close().catch(() => undefined);
 }
 
