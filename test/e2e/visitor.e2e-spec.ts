@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { expectEventually } from '../../harness/eventually.js';
 import { Api } from '../../harness/http.js';
 import { ADMIN_TOKEN, TestStack } from '../../harness/stack.js';
 
@@ -156,6 +158,37 @@ describe('visitor endpoints', () => {
       expect(await stack.db.query(`SELECT 1 FROM rooms.visitors WHERE token LIKE 'v-huge-%'`)).toHaveLength(0);
     },
   );
+
+  it('keeps reading a refused body sent with Connection: close, and closes the connection only once it has all come', async () => {
+    // As Node's http.request without an agent: the client asks for the connection to close after this
+    // request. Closed as soon as the answer was written, the rest of the body would meet a closed socket:
+    // a reset, which may throw the answer away before the client reads it.
+    const url = new URL(stack.baseUrl);
+    const socket = connect(Number(url.port), url.hostname);
+    let received = '';
+    const events: string[] = [];
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('error', (err: NodeJS.ErrnoException) => events.push(`error ${err.code}`));
+    socket.on('end', () => events.push('end'));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const chunk = (bytes: number) => `${bytes.toString(16)}\r\n${'x'.repeat(bytes)}\r\n`;
+    socket.write(
+      'POST /api/v1/livechat/visitor HTTP/1.1\r\nHost: test\r\nConnection: close\r\n' +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    socket.write(chunk(1024 * 1024 + 1));
+    // The answer comes while the body is still coming…
+    await expectEventually(async () => expect(received).toContain('"Request body is too large"'), { timeoutMs: 10_000, intervalMs: 20 });
+    expect(received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(received.toLowerCase()).not.toContain('connection: close');
+    // …and the connection stays open for the rest of it, which is read.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events).toEqual([]);
+    for (let i = 0; i < 8; i += 1) socket.write(chunk(64 * 1024));
+    socket.end('0\r\n\r\n');
+    await closed;
+    expect(events).toEqual(['end']);
+  });
 
   it("answers a chunked body over 1 MiB to Node's fetch (no content-length: refused once 1 MiB is read)", async () => {
     const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));

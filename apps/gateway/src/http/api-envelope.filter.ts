@@ -24,7 +24,7 @@ export class ApiEnvelopeFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     // A body refused before it was all read (too large, not JSON): its client may still be sending.
-    if (discardUnreadBody(http.getRequest<FastifyRequest>().raw)) reply.removeHeader('connection');
+    discardUnreadBody(http.getRequest<FastifyRequest>(), reply);
     void reply.status(status).send(body);
   }
 

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { BadRequestException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -91,16 +90,24 @@ export const UNREAD_BODY_BOUND = { bytes: 64 * 1024 * 1024, ms: 30_000 } as cons
 
 /**
  * Keeps the connection of a refused request open while its client is still sending the body, reading
- * and discarding the rest, so that the client gets to read the answer (docs/api.md#conventions: an ordinary HTTP
- * client that is still sending receives the 400). Fastify marks such an answer `Connection: close`,
- * and Node then closes the socket once the answer is written: a client still writing (Node's fetch,
- * undici) fails with EPIPE and never sees the answer. Past UNREAD_BODY_BOUND the socket is closed.
- * Answers whether the request was incomplete (the caller then drops `Connection: close`).
+ * and discarding the rest, so that the client gets to read the answer (docs/api.md#conventions: an
+ * ordinary HTTP client that is still sending receives the 400). Left alone, the connection is closed
+ * once the answer is written: Fastify marks such an answer `Connection: close`, and so does Node for a
+ * client that sent `Connection: close` itself (Node's http.request without an agent). The client's
+ * next write then meets a closed socket, and the reset it gets back (EPIPE, ECONNRESET) may discard
+ * the answer before it is read. So the answer goes out without `Connection: close` and Node keeps
+ * the socket; once the body has been read, the connection is closed if the client asked for that.
+ * Past UNREAD_BODY_BOUND the socket is closed at once. Does nothing to a request read whole.
  */
-export function discardUnreadBody(raw: IncomingMessage): boolean {
-  if (raw.complete || raw.destroyed) return false;
-  let discarded = 0;
+export function discardUnreadBody(request: FastifyRequest, reply: FastifyReply): void {
+  const raw = request.raw;
+  if (raw.complete || raw.destroyed) return;
+  reply.removeHeader('connection'); // Fastify's
+  reply.raw.removeHeader('connection'); // and Node's: the answer says nothing of the connection
+  reply.raw.shouldKeepAlive = true;
   const socket = raw.socket;
+  const clientCloses = /\bclose\b/i.test(raw.headers.connection ?? '');
+  let discarded = 0;
   const timer = setTimeout(() => socket.destroy(), UNREAD_BODY_BOUND.ms);
   timer.unref();
   const stop = () => clearTimeout(timer);
@@ -108,10 +115,14 @@ export function discardUnreadBody(raw: IncomingMessage): boolean {
     discarded += chunk.length;
     if (discarded > UNREAD_BODY_BOUND.bytes) socket.destroy();
   });
-  raw.once('end', stop);
+  raw.once('end', () => {
+    stop();
+    if (!clientCloses) return;
+    if (reply.raw.writableFinished) socket.end();
+    else reply.raw.once('finish', () => socket.end());
+  });
   raw.once('close', stop);
   raw.resume();
-  return true;
 }
 
 /** Only JSON bodies, strictly UTF-8 and storable; URLs that decode. Call before `listen`. */
