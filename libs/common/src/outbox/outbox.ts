@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, JetStreamApiError, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -228,14 +228,27 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
             RETURNING id, event_id, subject, payload, request_id`,
         )) as unknown as { rows: OutboxRow[] }[];
         const rows = results[results.length - 1].rows;
+        let inProcess: OutboxRow[] = [];
         if (rows.length > 0) {
           rows.sort((a, b) => Number(a.id) - Number(b.id));
           faultPoint('outbox:before-publish');
           // One connection publishes in order, so the stream stores the batch in outbox order.
-          await Promise.all(rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id, headers: requestIdHeaders(row.request_id) })));
+          const outcomes = await Promise.allSettled(
+            rows.map((row) => this.js.publish(row.subject, row.payload, { msgID: row.event_id, headers: requestIdHeaders(row.request_id) })),
+          );
           faultPoint('outbox:after-publish');
+          const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !messageIdInProcess(o.reason));
+          if (failed) throw failed.reason;
+          inProcess = rows.filter((_, i) => !stored(outcomes[i]));
+          // Not stored yet: published again with the same message id until the stream stores it or answers its sequence.
+          if (inProcess.length > 0) await client.query(`UPDATE ${table} SET published_at = NULL WHERE id = ANY($1::bigint[])`, [inProcess.map((r) => r.id)]);
         }
         await client.query('COMMIT');
+        if (inProcess.length > 0) {
+          throw new Error(
+            `${inProcess.length} of ${rows.length} events not stored: the stream's leader holds their message ids as still in process (a leader change), so they go again`,
+          );
+        }
         return rows.length;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -243,6 +256,24 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
       }
     });
   }
+}
+
+/**
+ * Whether JetStream stored the message, answering its sequence (a duplicate's is the stored copy's).
+ * A clustered stream's leader records a message id when it proposes the message, with sequence 0
+ * until the message is stored. A publish of that id meanwhile is answered either as a duplicate with
+ * sequence 0 (nats-server 2.9) or with error 10158, "duplicate message id is in process" (2.10 and
+ * later). Neither says the message is stored. If the proposal was dropped by a change of leader, it
+ * never will be, and that answer repeats until the id leaves the duplicate window (nats-server
+ * #6415, #6486). Taking it as stored loses the event.
+ */
+function stored(outcome: PromiseSettledResult<PubAck>): boolean {
+  return outcome.status === 'fulfilled' && outcome.value.seq > 0;
+}
+
+/** JetStream's 10158 JSStreamDuplicateMessageConflict: "duplicate message id is in process" (see `stored`). */
+function messageIdInProcess(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === 10158;
 }
 
 interface OutboxRow {
