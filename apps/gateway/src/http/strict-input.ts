@@ -92,8 +92,8 @@ export const UNREAD_BODY_BOUND = { bytes: 64 * 1024 * 1024, ms: 30_000 } as cons
  * Keeps the connection of a refused request open while its client is still sending the body, reading
  * and discarding the rest, so that the client gets to read the answer (docs/api.md#conventions: an
  * ordinary HTTP client that is still sending receives the 400). Left alone, the connection is closed
- * once the answer is written: Fastify marks such an answer `Connection: close`, and so does Node for a
- * client that sent `Connection: close` itself (Node's http.request without an agent). The client's
+ * once the answer is written: Fastify marks such an answer `Connection: close`, and Node closes the
+ * connection of a client that sent `Connection: close` itself (Node's http.request without an agent). The client's
  * next write then meets a closed socket, and the reset it gets back (EPIPE, ECONNRESET) may discard
  * the answer before it is read. So the answer goes out without `Connection: close` and Node keeps
  * the socket; once the body has been read, the connection is closed if the client asked for that.
