@@ -262,10 +262,10 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
  * Whether JetStream stored the message, answering its sequence (a duplicate's is the stored copy's).
  * A clustered stream's leader records a message id when it proposes the message, with sequence 0
  * until the message is stored. A publish of that id meanwhile is answered either as a duplicate with
- * sequence 0 (nats-server 2.9) or with error 10158, "duplicate message id is in process" (2.10 and
- * later). Neither says the message is stored. If the proposal was dropped by a change of leader, it
- * never will be, and that answer repeats until the id leaves the duplicate window (nats-server
- * #6415, #6486). Taking it as stored loses the event.
+ * sequence 0 (nats-server 2.9) or with error 10158, "duplicate message id is in process" (later
+ * versions). Neither says the message is stored. If a change of leader dropped the proposal, it
+ * never will be, and before nats-server 2.11 (#6415, #6486) that answer repeats until the id leaves
+ * the duplicate window. Taking it as stored loses the event.
  */
 function stored(outcome: PromiseSettledResult<PubAck>): boolean {
   return outcome.status === 'fulfilled' && outcome.value.seq > 0;
