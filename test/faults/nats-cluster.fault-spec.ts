@@ -1,4 +1,5 @@
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { CONSUMERS, STREAMS } from '@livechat/contracts';
 import { summarize } from '../../harness/percentiles.js';
 import { Api } from '../../harness/http.js';
@@ -189,6 +190,47 @@ describe('NATS as a 3-node cluster, a node SIGKILLed under load', () => {
     }
     // Rooms opened while a node was away are served within seconds, not tens of seconds.
     for (const w of windows) if (w.served.count > 0) expect(w.served.max, `slowest time to agent, rooms opened ${w.name}`).toBeLessThanOrEqual(20_000);
+  });
+
+  it('publishes recent events again once a stream elects a leader, so an event its new leader came back without arrives', async () => {
+    const token = `elected-${Date.now()}`;
+    await api.registerVisitor({ token });
+    const rid = (await api.room({ token })).body.room._id as string;
+    const openedOf = async () => (await readStream(cluster.url)).filter((e) => e.subject === 'room.opened' && e.data.room._id === rid);
+    const [opened] = await expectEventually(async () => {
+      const mine = await openedOf();
+      expect(mine).toHaveLength(1);
+      return mine;
+    }, { timeoutMs: 20_000 });
+    // As a killed nats-server 2.9 node can come back: without a message the stream acknowledged.
+    // The message is erased on every node; a node restarted afterwards rebuilds its duplicate
+    // filter from its store, so it does not know the message id any more either.
+    const jsm = await cluster.manager();
+    await jsm.streams.deleteMessage(STREAMS.events.name, opened.seq, true);
+    expect(await openedOf()).toEqual([]);
+    const comesBackWithout = cluster.nodes[0];
+    await comesBackWithout.kill('SIGKILL');
+    await comesBackWithout.restart();
+    expect(await comesBackWithout.caughtUp(20_000)).not.toBeNull();
+    // That node is elected the stream's leader (each step-down elects one of the others at random).
+    const nc = await connect({ servers: cluster.url.split(',') });
+    try {
+      await expectEventually(async () => {
+        const leader = await cluster.leaderOf(STREAMS.events.name);
+        if (leader === comesBackWithout) return;
+        await nc.request(`$JS.API.STREAM.LEADER.STEPDOWN.${STREAMS.events.name}`, '', { timeout: 2_000 }).catch(() => undefined);
+        throw new Error(`${STREAMS.events.name} is led by ${leader.name}, not ${comesBackWithout.name} yet`);
+      }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    } finally {
+      await nc.close();
+    }
+    // The outboxes publish their last minute of events again: the room's room.opened is stored again, once.
+    const back = await expectEventually(async () => {
+      const mine = await openedOf();
+      expect(mine).toHaveLength(1);
+      return mine;
+    }, { timeoutMs: 20_000, intervalMs: 500 });
+    expect(back[0].data.eventId).toBe(opened.data.eventId);
   });
 
   it('stops a service asked to stop within its deadline while JetStream cannot store (two nodes away)', async () => {

@@ -49,7 +49,7 @@ describe('the outbox relay when JetStream holds a message id as in process (inte
     dataSource = await serviceSchema(db, 'rooms');
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     nc = await connect({ servers: nats.url });
-    nc.subscribe(SUBJECT, { callback: (_err, msg) => answer(msg) });
+    nc.subscribe(SUBJECT, { callback: (_err, msg) => void answer(msg) });
     await nc.flush();
     outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 100 });
     outbox.onApplicationBootstrap();

@@ -26,6 +26,9 @@ const PUBLISH_TIMEOUT_MS = 2_000;
  */
 const RELAY_BACKOFF = { firstMs: 100, maxMs: 1_000 } as const;
 
+/** JetStream's advisory that a stream has a new leader; the stream's name follows. */
+const LEADER_ELECTED_ADVISORY = '$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED';
+
 /** Whether the unit of work in progress (`Outbox.transaction`, `Outbox.relayAfter`) wrote events. */
 const unitOfWork = new AsyncLocalStorage<{ wroteEvents: boolean }>();
 
@@ -46,8 +49,10 @@ export interface OutboxOptions {
   /**
    * Replicas of the streams it publishes to (NATS_STREAM_REPLICAS, default 1). With one, the last
    * `retainMs` of events are published again after each reconnect, since one NATS server may lose
-   * what it acknowledged when it is killed; with more, an acknowledged event is stored on a
-   * majority of the nodes, and nothing is published again (docs/operating.md#nats-one-server-or-a-cluster).
+   * what it acknowledged when it is killed. With more, an acknowledged event is stored on a majority
+   * of the nodes, but a killed node can come back lacking some and be elected leader, so they are
+   * published again after each election of a stream's leader instead
+   * (docs/operating.md#nats-one-server-or-a-cluster).
    */
   streamReplicas?: number;
 }
@@ -91,6 +96,7 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
       (await this.relayBatch()) === (this.options.batchSize ?? 500) ? 'again' : undefined,
     );
     if ((options.streamReplicas ?? 1) === 1) void this.republishAfterReconnects(nc);
+    else this.republishAfterLeaderElections(nc);
     metrics?.collectedGauge({
       name: 'livechat_outbox_backlog',
       help: 'Events committed but not yet relayed to JetStream (unpublished rows in the outbox table), read on scrape',
@@ -180,19 +186,48 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
   /** After a break in the connection, publish again what may have been lost with the server. */
   private async republishAfterReconnects(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
-      if (status.type !== 'reconnect' || this.relay.stopping) continue;
-      try {
-        const rows = await sql<{ id: string }>(
-          this.dataSource.manager,
-          `UPDATE ${this.options.table} SET published_at = NULL
-            WHERE published_at > now() - make_interval(secs => $1::double precision / 1000) RETURNING id`,
-          [this.retainMs],
-        );
-        this.logger.log(`NATS is back: publishing the last ${rows.length} events again (duplicates are dropped by message id)`);
-        this.relay.request();
-      } catch (err) {
-        this.logger.warn(`could not queue recent events for re-publishing: ${String(err)}`);
-      }
+      if (status.type === 'reconnect') await this.republishRecent('NATS is back');
+    }
+  }
+
+  /**
+   * In a cluster, after a stream elects a leader, publish again what may be missing from its store.
+   * A node of nats-server 2.9 that was killed can come back with a store that lost messages its
+   * raft log has ("JetStream failed to store a msg … expected sequence does not match store"), and
+   * still be elected; the messages it lacks are then gone from the stream. Elections come in bursts
+   * (one per stream and consumer): one re-publish after the burst has been quiet for a second.
+   */
+  private republishAfterLeaderElections(nc: NatsConnection): void {
+    let timer: NodeJS.Timeout | undefined;
+    let streams = new Set<string>();
+    nc.subscribe(`${LEADER_ELECTED_ADVISORY}.*`, {
+      callback: (_err, msg) => {
+        streams.add(msg.subject.slice(LEADER_ELECTED_ADVISORY.length + 1));
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          const elected = [...streams].join(', ');
+          streams = new Set();
+          void this.republishRecent(`a new leader for stream ${elected}`);
+        }, 1_000);
+        timer.unref();
+      },
+    });
+  }
+
+  /** Marks the events published within `retainMs` unpublished, so that the relay publishes them again (duplicates are dropped by message id). */
+  private async republishRecent(reason: string): Promise<void> {
+    if (this.relay.stopping) return;
+    try {
+      const rows = await sql<{ id: string }>(
+        this.dataSource.manager,
+        `UPDATE ${this.options.table} SET published_at = NULL
+          WHERE published_at > now() - make_interval(secs => $1::double precision / 1000) RETURNING id`,
+        [this.retainMs],
+      );
+      this.logger.log(`${reason}: publishing the last ${rows.length} events again (duplicates are dropped by message id)`);
+      this.relay.request();
+    } catch (err) {
+      this.logger.warn(`could not queue recent events for re-publishing: ${String(err)}`);
     }
   }
 
