@@ -1,9 +1,6 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@livechat/contracts';
-import { EntityColumns, ensureStream, Outbox, randomId, type Clock } from '@livechat/common';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { ROOMS_LOCKS } from '../../apps/rooms/src/database/rooms-locks.js';
+import { EntityColumns, ensureStream, randomId, type Clock, type Outbox } from '@livechat/common';
+import type { DataSource } from 'typeorm';
 import { afterNewMessage, type Writer } from '../../apps/rooms/src/messages/conversation.js';
 import { MarkdownParser } from '../../apps/rooms/src/messages/markdown/markdown.parser.js';
 import { MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
@@ -13,9 +10,8 @@ import { RoomEntity } from '../../apps/rooms/src/rooms/room.entity.js';
 import { RoomsRepository } from '../../apps/rooms/src/rooms/rooms.repository.js';
 import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
 import { VisitorsRepository } from '../../apps/rooms/src/visitors/visitors.repository.js';
-import { TestDatabase } from '../../harness/database.js';
-import { TestNatsServer } from '../../harness/nats-server.js';
-import { serviceSchema } from './service-schema.js';
+import type { TestDatabase } from '../../harness/database.js';
+import { ServiceFixture } from './service-schema.js';
 
 const AGENT = { _id: 'AgentAgentAgent17', username: 'alice', name: 'Alice' };
 
@@ -26,35 +22,27 @@ const AGENT = { _id: 'AgentAgentAgent17', username: 'alice', name: 'Alice' };
  * when replayed over the stored messages in their order.
  */
 describe('the conversation service under concurrency (integration: real database, migrations)', () => {
+  let fx: ServiceFixture;
   let db: TestDatabase;
-  let nats: TestNatsServer;
-  let nc: NatsConnection;
   let dataSource: DataSource;
-  let pool: pg.Pool;
   let outbox: Outbox;
   let markdown: MarkdownParser;
   let service: MessagesService;
 
   beforeAll(async () => {
-    [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
-    dataSource = await serviceSchema(db, 'rooms', 20);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    nc = await connect({ servers: nats.url });
-    await ensureStream(nc, STREAMS.events);
-    outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 60_000 });
+    fx = await ServiceFixture.start('rooms', { nats: true, dataSourcePoolSize: 20, poolMax: 4 });
+    ({ db, dataSource } = fx);
+    const pool = fx.pool;
+    await ensureStream(fx.nc, STREAMS.events);
+    outbox = fx.outbox();
     markdown = new MarkdownParser({ budgetMs: 2_000, threads: 2, workerUrl: new URL('../../apps/rooms/src/messages/markdown/markdown.worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] });
     const clock: Clock = { now: () => new Date() };
     service = new MessagesService(new MessagesRepository(dataSource, pool), new RoomsRepository(pool, dataSource.getRepository(RoomEntity)), new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity)), outbox, markdown, clock);
   });
 
   afterAll(async () => {
-    await outbox?.beforeApplicationShutdown();
     await markdown?.onApplicationShutdown();
-    await nc?.close();
-    await pool?.end();
-    await dataSource?.destroy();
-    await nats?.stop();
-    await db?.drop();
+    await fx?.stop();
   });
 
   /** A visitor with an open room served by AGENT, written straight into the tables. */

@@ -1,12 +1,8 @@
-import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { Outbox, randomId } from '@livechat/common';
-import pg from 'pg';
-import type { DataSource } from 'typeorm';
-import { ROOMS_LOCKS } from '../../apps/rooms/src/database/rooms-locks.js';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import { randomId, type Outbox } from '@livechat/common';
 import { expectEventually } from '../../harness/eventually.js';
-import { TestDatabase } from '../../harness/database.js';
-import { TestNatsServer } from '../../harness/nats-server.js';
-import { serviceSchema } from './service-schema.js';
+import type { TestDatabase } from '../../harness/database.js';
+import { ServiceFixture } from './service-schema.js';
 
 const SUBJECT = 'outbox-relay-test.event';
 
@@ -18,11 +14,9 @@ const SUBJECT = 'outbox-relay-test.event';
  * is real, with the committed migrations.
  */
 describe('the outbox relay when JetStream holds a message id as in process (integration: real database)', () => {
+  let fx: ServiceFixture;
   let db: TestDatabase;
-  let nats: TestNatsServer;
   let nc: NatsConnection;
-  let dataSource: DataSource;
-  let pool: pg.Pool;
   let outbox: Outbox;
   /** Message ids the "leader" answers as in process, and how. */
   const inProcess = new Map<string, 'zero-sequence duplicate' | 'error 10158'>();
@@ -45,24 +39,15 @@ describe('the outbox relay when JetStream holds a message id as in process (inte
   };
 
   beforeAll(async () => {
-    [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
-    dataSource = await serviceSchema(db, 'rooms');
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    nc = await connect({ servers: nats.url });
+    fx = await ServiceFixture.start('rooms', { nats: true, poolMax: 4 });
+    ({ db, nc } = fx);
     nc.subscribe(SUBJECT, { callback: (_err, msg) => void answer(msg) });
     await nc.flush();
-    outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 100 });
+    outbox = fx.outbox({ pollMs: 100 });
     outbox.onApplicationBootstrap();
   });
 
-  afterAll(async () => {
-    await outbox?.beforeApplicationShutdown();
-    await nc?.close();
-    await pool?.end();
-    await dataSource?.destroy();
-    await nats?.stop();
-    await db?.drop();
-  });
+  afterAll(() => fx?.stop());
 
   const published = async (ids: string[]) =>
     (await db.query<{ event_id: string }>(`SELECT event_id FROM rooms.outbox WHERE event_id = ANY($1) AND published_at IS NOT NULL`, [ids])).map((r) => r.event_id).sort();

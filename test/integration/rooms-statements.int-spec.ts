@@ -1,26 +1,22 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Outbox, randomId } from '@livechat/common';
-import pg from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
-import { ROOMS_LOCKS } from '../../apps/rooms/src/database/rooms-locks.js';
+import { randomId, type Outbox } from '@livechat/common';
+import type pg from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
 import { MessageEntity } from '../../apps/rooms/src/messages/message.entity.js';
 import { MessagesRepository } from '../../apps/rooms/src/messages/messages.repository.js';
 import { RoomEntity } from '../../apps/rooms/src/rooms/room.entity.js';
 import { RoomsRepository } from '../../apps/rooms/src/rooms/rooms.repository.js';
 import { VisitorEntity } from '../../apps/rooms/src/visitors/visitor.entity.js';
 import { VisitorsRepository } from '../../apps/rooms/src/visitors/visitors.repository.js';
-import { TestDatabase } from '../../harness/database.js';
-import { TestNatsServer } from '../../harness/nats-server.js';
-import { serviceSchema } from './service-schema.js';
+import type { TestDatabase } from '../../harness/database.js';
+import { ServiceFixture } from './service-schema.js';
 
 /**
  * The rooms service's hand-written statements, each against a real PostgreSQL with the committed
  * migrations: what every one of them answers and writes.
  */
 describe('rooms repositories (integration: real database, migrations)', () => {
+  let fx: ServiceFixture;
   let db: TestDatabase;
-  let nats: TestNatsServer;
-  let nc: NatsConnection;
   let outbox: Outbox;
   let dataSource: DataSource;
   let pool: pg.Pool;
@@ -29,23 +25,15 @@ describe('rooms repositories (integration: real database, migrations)', () => {
   let messages: MessagesRepository;
 
   beforeAll(async () => {
-    [db, nats] = await Promise.all([TestDatabase.create(), TestNatsServer.start()]);
-    dataSource = await serviceSchema(db, 'rooms');
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    fx = await ServiceFixture.start('rooms', { nats: true });
+    ({ db, dataSource, pool } = fx);
     rooms = new RoomsRepository(pool, dataSource.getRepository(RoomEntity));
     visitors = new VisitorsRepository(pool, dataSource.getRepository(VisitorEntity));
     messages = new MessagesRepository(dataSource, pool);
-    nc = await connect({ servers: nats.url });
-    outbox = new Outbox(dataSource, pool, nc, { table: 'rooms.outbox', lockKey: ROOMS_LOCKS.outbox, pollMs: 60_000 });
+    outbox = fx.outbox();
   });
 
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.stop();
-    await pool?.end();
-    await dataSource?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => fx?.stop());
 
   const upsert = (token: string, changes: Parameters<VisitorsRepository['upsert']>[1] = { token }, now = new Date()) =>
     dataSource.transaction((manager) => visitors.upsert(manager, { ...changes, token }, now));

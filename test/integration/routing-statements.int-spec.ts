@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { randomId } from '@livechat/common';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
+import type pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { AgentEntity } from '../../apps/routing/src/agents/agent.entity.js';
 import { AgentsRepository } from '../../apps/routing/src/agents/agents.repository.js';
 import { AgentPoolRepository } from '../../apps/routing/src/assignment/agent-pool.repository.js';
@@ -16,14 +16,15 @@ import { ReservationsRepository, type NewReservation } from '../../apps/routing/
 import { SettingEntity } from '../../apps/routing/src/settings/setting.entity.js';
 import { SettingsService } from '../../apps/routing/src/settings/settings.service.js';
 import { CapacitySignal } from '../../apps/routing/src/assignment/capacity.signal.js';
-import { TestDatabase } from '../../harness/database.js';
-import { serviceSchema } from './service-schema.js';
+import type { TestDatabase } from '../../harness/database.js';
+import { ServiceFixture } from './service-schema.js';
 
 /**
  * The routing service's hand-written statements, each against a real PostgreSQL with the committed
  * migrations: what every one of them answers and writes.
  */
 describe('routing repositories (integration: real database, migrations)', () => {
+  let fx: ServiceFixture;
   let db: TestDatabase;
   let dataSource: DataSource;
   let pool: pg.Pool;
@@ -37,9 +38,8 @@ describe('routing repositories (integration: real database, migrations)', () => 
   let settings: SettingsService;
 
   beforeAll(async () => {
-    db = await TestDatabase.create();
-    dataSource = await serviceSchema(db, 'routing');
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    fx = await ServiceFixture.start('routing');
+    ({ db, dataSource, pool } = fx);
     agents = new AgentsRepository(dataSource.getRepository(AgentEntity));
     departments = new DepartmentsRepository(dataSource.getRepository(DepartmentEntity));
     inquiries = new InquiriesRepository(dataSource.getRepository(InquiryEntity));
@@ -50,11 +50,7 @@ describe('routing repositories (integration: real database, migrations)', () => 
     settings = new SettingsService(dataSource.getRepository(SettingEntity), new CapacitySignal());
   });
 
-  afterAll(async () => {
-    await pool?.end();
-    await dataSource?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => fx?.stop());
 
   const newAgent = (maxChats?: number) => agents.upsert({ username: `agent-${randomId()}`, name: 'Agent', maxChats });
   const agentRow = async (id: string) =>
