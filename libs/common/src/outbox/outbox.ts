@@ -250,9 +250,9 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
    * beginning, its lock and the marking go as one simple query (its statements have no parameters:
    * the lock key and the batch size are numbers of the configuration), the commit as the other.
    */
-  private relayBatch(): Promise<number> {
+  private async relayBatch(): Promise<number> {
     const { table, lockKey, batchSize = 500 } = this.options;
-    return withConnection(this.pool, async (client) => {
+    const { relayed, inProcess } = await withConnection(this.pool, async (client) => {
       try {
         // Losing this transaction in a PostgreSQL crash only means publishing its rows again, which
         // JetStream drops by message id: its commit need not wait for the disk.
@@ -279,17 +279,17 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
           if (inProcess.length > 0) await client.query(`UPDATE ${table} SET published_at = NULL WHERE id = ANY($1::bigint[])`, [inProcess.map((r) => r.id)]);
         }
         await client.query('COMMIT');
-        if (inProcess.length > 0) {
-          throw new Error(
-            `${inProcess.length} of ${rows.length} events not stored: the stream's leader holds their message ids as still in process (a leader change), so they go again`,
-          );
-        }
-        return rows.length;
+        return { relayed: rows.length, inProcess: inProcess.length };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       }
     });
+    // The rest is committed; the relay's retries publish these again.
+    if (inProcess > 0) {
+      throw new Error(`${inProcess} of ${relayed} events not stored: the stream's leader holds their message ids as still in process (a leader change), so they go again`);
+    }
+    return relayed;
   }
 }
 
